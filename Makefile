@@ -1,0 +1,59 @@
+# DealerLink: the two commands are `make dev` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+export AWS_DEFAULT_REGION ?= eu-west-1
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: dev test lint typecheck template unit integration e2e bench routes clean
+
+## Set-up (only what is missing) ------------------------------------------------------
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# aws-sam-cli pins its own boto3/click: it lives in a venv of its own.
+$(SAM_VENV)/.installed:
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
+	touch $@
+
+install: $(VENV)/.installed
+
+## The two commands --------------------------------------------------------------------
+dev: $(VENV)/.installed
+	$(PY) -m devstack
+
+test: lint typecheck template
+	$(PY) -m pytest
+
+## Parts of `make test` -----------------------------------------------------------------
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+template: $(VENV)/.installed $(SAM_VENV)/.installed
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint --template template.yaml
+	$(PY) -m devstack.routes --check
+
+unit integration e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/$@
+
+bench: $(VENV)/.installed
+	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+## Helpers -----------------------------------------------------------------------------
+routes: $(VENV)/.installed
+	$(PY) -m devstack.routes --write
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam

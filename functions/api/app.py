@@ -1,0 +1,16 @@
+"""The API function: one Chalice app, the handler of the Lambda behind API Gateway.
+
+Routes live in blueprints of the shared package (``dealerlink.api``); this module only
+assembles them, so it stays small and its import stays cheap.
+"""
+
+from __future__ import annotations
+
+from chalice import Chalice
+from dealerlink.api import edge, health, openapi
+
+app = Chalice(app_name="dealerlink-api")
+app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
+edge.install(app)
+app.register_blueprint(health.bp)
+app.register_blueprint(openapi.bp)

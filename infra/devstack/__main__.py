@@ -1,0 +1,35 @@
+"""``python -m devstack``: run DealerLink locally until Ctrl-C (what ``make dev`` calls)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+from devstack.stack import Ports, System
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stopping = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+
+    system = System(Ports.from_env()).start()
+    print("DealerLink is running locally:", flush=True)
+    for name, url in system.urls.items():
+        print(f"  {name:<18} {url}", flush=True)
+    print("Demo data:", flush=True)
+    for name, value in system.demo.items():
+        print(f"  {name:<18} {value}", flush=True)
+    print("READY (Ctrl-C stops)", flush=True)
+    stopping.wait()
+    print("stopping…", flush=True)
+    system.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Keep the API's two generated contracts in step with the Chalice app's route table.
+
+- template.yaml: ApiFunction's ``Events`` (one ``Api`` event per route) between the
+  ``BEGIN ROUTES``/``END ROUTES`` markers, so API Gateway routes every Chalice route with the
+  ``resourcePath`` Chalice dispatches on;
+- infra/openapi.json: the OpenAPI document clients and fuzzers read.
+
+``python -m devstack.routes --check`` fails when either drifted; ``--write`` regenerates both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from devstack.template import ROOT, TEMPLATE
+
+OPENAPI = ROOT / "infra" / "openapi.json"
+_BLOCK = re.compile(r"(?P<indent>[ ]*)# BEGIN ROUTES[^\n]*\n.*?# END ROUTES\n", re.S)
+
+
+def app_routes() -> list[tuple[str, str]]:
+    """(path, method) of every route of the Chalice app, sorted."""
+    from functions.api.app import app
+
+    return sorted((path, method) for path, methods in app.routes.items() for method in methods)
+
+
+def event_name(path: str, method: str) -> str:
+    """A stable logical name per route: ``GET /v1/dealerships/{dealership_id}`` ->
+    ``GetDealershipsByDealershipId``."""
+    words = []
+    for segment in path.strip("/").split("/")[1:]:
+        if segment.startswith("{"):
+            words.append("By")
+        words += [w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", segment) if w]
+    return method.capitalize() + "".join(words)
+
+
+def render_events(routes: list[tuple[str, str]], indent: str) -> str:
+    lines = [f"{indent}# BEGIN ROUTES (generated from the Chalice app: python -m devstack.routes --write)"]
+    for path, method in routes:
+        lines += [
+            f"{indent}{event_name(path, method)}:",
+            f"{indent}  Type: Api",
+            f"{indent}  Properties: {{ RestApiId: !Ref Api, Path: {path}, Method: {method} }}",
+        ]
+    lines.append(f"{indent}# END ROUTES")
+    return "\n".join(lines) + "\n"
+
+
+def expected_template(text: str) -> str:
+    match = _BLOCK.search(text)
+    if not match:
+        raise SystemExit("template.yaml has no BEGIN ROUTES/END ROUTES block")
+    return text[: match.start()] + render_events(app_routes(), match["indent"]) + text[match.end() :]
+
+
+def expected_openapi() -> str:
+    from dealerlink.api.openapi import build_openapi
+
+    app_routes()  # importing the app declares every route
+    return json.dumps(build_openapi(), indent=2, sort_keys=True) + "\n"
+
+
+def drift() -> list[str]:
+    """What is out of date (empty when both contracts match the app)."""
+    stale = []
+    if TEMPLATE.read_text() != expected_template(TEMPLATE.read_text()):
+        stale.append(str(TEMPLATE.relative_to(ROOT)))
+    if not OPENAPI.exists() or OPENAPI.read_text() != expected_openapi():
+        stale.append(str(OPENAPI.relative_to(ROOT)))
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="fail when either drifted (the default)")
+    mode.add_argument("--write", action="store_true", help="regenerate both")
+    args = parser.parse_args(argv)
+    if args.write:
+        TEMPLATE.write_text(expected_template(TEMPLATE.read_text()))
+        OPENAPI.write_text(expected_openapi())
+        print("routes written to template.yaml and infra/openapi.json")
+        return 0
+    stale = drift()
+    for path in stale:
+        print(f"{path} is out of date with the Chalice app: run python -m devstack.routes --write")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""The event worker loop: what Lambda's event source mappings and EventBridge do on AWS.
+
+For every function of template.yaml it delivers, to the same handler AWS would call and in
+AWS's event shapes:
+- SQS event sources (S3 notifications arrive this way): batches of up to ``BatchSize``;
+  messages reported in ``batchItemFailures`` (or all, if the handler raises) stay in the
+  queue and come back after the visibility timeout, then to the DLQ by the redrive policy;
+- EventBridge rules: moto cannot invoke Lambda targets, so each rule targets a "tap" queue
+  (made by devstack.template) whose messages are the events, delivered one by one;
+- DynamoDB streams: one iterator per function (like one event source mapping each), records
+  retried up to ``MaximumRetryAttempts`` and then reported to the on-failure destination;
+- schedules: fired once at start and then every ``DEVSTACK_SCHEDULE_SECONDS`` (Scheduler
+  never fires in moto; a daily cron cannot be waited for on a laptop).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from devstack.template import ACCOUNT_ID, REGION, FunctionSpec, LocalStack
+
+log = logging.getLogger("devstack.worker")
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass
+class LocalContext:
+    """The attributes of a Lambda context that Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    timeout_seconds: int = 30
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    _started: float = field(default_factory=time.monotonic)
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+
+    @property
+    def function_version(self) -> str:
+        return "$LATEST"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.timeout_seconds - (time.monotonic() - self._started)) * 1000))
+
+
+def load_handler(spec: FunctionSpec) -> Handler:
+    handler: Handler = getattr(importlib.import_module(spec.module), spec.attribute)
+    return handler
+
+
+@dataclass
+class _Stream:
+    function: str
+    handler: Handler
+    arn: str
+    batch_size: int
+    max_retries: int
+    failure_queue_arn: str | None
+    iterators: dict[str, str] = field(default_factory=dict)
+    attempts: int = 0
+
+
+class Worker:
+    """Polls every event source of the stack and invokes handlers, until stopped."""
+
+    def __init__(self, stack: LocalStack, *, interval: float = 0.2, schedule_seconds: float | None = None) -> None:
+        self.stack = stack
+        self.interval = interval
+        self.schedule_seconds = schedule_seconds or float(os.environ.get("DEVSTACK_SCHEDULE_SECONDS", "3600"))
+        self.session = boto3.session.Session()
+        self.sqs = self.session.client("sqs", region_name=REGION)
+        self.streams_client = self.session.client("dynamodbstreams", region_name=REGION)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.queues: list[tuple[FunctionSpec, Handler, str, int]] = []
+        self.taps: list[tuple[FunctionSpec, Handler, str]] = []
+        self.streams: list[_Stream] = []
+        self.schedules: list[tuple[FunctionSpec, Handler, Any, list[float]]] = []
+        self.invocations: dict[str, int] = {}
+        for spec in stack.functions:
+            self._wire(spec)
+
+    def _wire(self, spec: FunctionSpec) -> None:
+        if not spec.events:
+            return
+        handler = load_handler(spec)
+        for name, event in spec.events.items():
+            props = event["Properties"]
+            kind = event["Type"]
+            if kind == "SQS":
+                url = self.sqs.get_queue_url(QueueName=props["Queue"].rsplit(":", 1)[1])["QueueUrl"]
+                self.queues.append((spec, handler, url, int(props.get("BatchSize", 10))))
+            elif kind in ("EventBridgeRule", "CloudWatchEvent"):
+                self.taps.append((spec, handler, self.stack.rule_taps[(spec.logical_id, name)]))
+            elif kind == "DynamoDB":
+                failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+                self.streams.append(
+                    _Stream(
+                        spec.logical_id,
+                        handler,
+                        props["Stream"],
+                        int(props.get("BatchSize", 100)),
+                        int(props.get("MaximumRetryAttempts", 3)),
+                        failure,
+                    )
+                )
+            elif kind in ("ScheduleV2", "Schedule"):
+                payload = json.loads(props.get("Input") or "{}")
+                self.schedules.append((spec, handler, payload, [0.0]))
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="devstack-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            busy = self.tick()
+            if not busy:
+                self._stop.wait(self.interval)
+
+    def tick(self) -> bool:
+        """One pass over every source; True when anything was delivered."""
+        busy = False
+        for step in (self._drain_queues, self._drain_taps, self._drain_streams, self._fire_schedules):
+            try:
+                busy = step() or busy
+            except Exception:
+                log.exception("worker step %s failed", step.__name__)
+        return busy
+
+    def _invoke(self, spec: FunctionSpec, handler: Handler, event: Any) -> Any:
+        self.invocations[spec.logical_id] = self.invocations.get(spec.logical_id, 0) + 1
+        return handler(event, LocalContext(function_name=f"dealerlink-local-{spec.logical_id}"))
+
+    # ------------------------------------------------------------------ SQS
+    def _receive(self, url: str, limit: int) -> list[dict[str, Any]]:
+        response = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(limit, 10), AttributeNames=["All"], MessageAttributeNames=["All"]
+        )
+        messages: list[dict[str, Any]] = response.get("Messages", [])
+        return messages
+
+    def _drain_queues(self) -> bool:
+        busy = False
+        for spec, handler, url, batch_size in self.queues:
+            messages = self._receive(url, batch_size)
+            if not messages:
+                continue
+            busy = True
+            arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{url.rsplit('/', 1)[1]}"
+            event = {"Records": [_sqs_record(m, arn) for m in messages]}
+            try:
+                response = self._invoke(spec, handler, event) or {}
+                failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            except Exception:
+                log.exception("%s failed on a batch from %s", spec.logical_id, url)
+                failed = {m["MessageId"] for m in messages}
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                self.sqs.delete_message_batch(
+                    QueueUrl=url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                )
+        return busy
+
+    def _drain_taps(self) -> bool:
+        busy = False
+        for spec, handler, url in self.taps:
+            for message in self._receive(url, 10):
+                busy = True
+                try:
+                    self._invoke(spec, handler, json.loads(message["Body"]))
+                except Exception:
+                    log.exception("%s failed on an EventBridge event", spec.logical_id)
+                    continue
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return busy
+
+    # ------------------------------------------------------------------ streams
+    def _drain_streams(self) -> bool:
+        busy = False
+        for stream in self.streams:
+            self._refresh_shards(stream)
+            for shard_id, iterator in list(stream.iterators.items()):
+                if not iterator:
+                    continue
+                response = self.streams_client.get_records(ShardIterator=iterator, Limit=stream.batch_size)
+                records = response.get("Records", [])
+                if not records:
+                    stream.iterators[shard_id] = response.get("NextShardIterator", "")
+                    continue
+                busy = True
+                if self._deliver_stream(stream, shard_id, records):
+                    stream.iterators[shard_id] = response.get("NextShardIterator", "")
+        return busy
+
+    def _refresh_shards(self, stream: _Stream) -> None:
+        shards = self.streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            if shard["ShardId"] not in stream.iterators:
+                stream.iterators[shard["ShardId"]] = self.streams_client.get_shard_iterator(
+                    StreamArn=stream.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+
+    def _deliver_stream(self, stream: _Stream, shard_id: str, records: list[dict[str, Any]]) -> bool:
+        """Deliver a batch; True when the iterator may move past it."""
+        event = {"Records": [{**r, "eventSourceARN": stream.arn, "awsRegion": REGION} for r in records]}
+        spec = next(s for s in self.stack.functions if s.logical_id == stream.function)
+        try:
+            response = self._invoke(spec, stream.handler, event) or {}
+            failed = response.get("batchItemFailures", [])
+        except Exception:
+            log.exception("%s failed on stream records", stream.function)
+            failed = [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]
+        if not failed:
+            stream.attempts = 0
+            return True
+        stream.attempts += 1
+        if stream.attempts <= stream.max_retries:
+            # Re-read the shard from the same record next tick.
+            stream.iterators[shard_id] = self.streams_client.get_shard_iterator(
+                StreamArn=stream.arn,
+                ShardId=shard_id,
+                ShardIteratorType="AT_SEQUENCE_NUMBER",
+                SequenceNumber=records[0]["dynamodb"]["SequenceNumber"],
+            )["ShardIterator"]
+            return False
+        stream.attempts = 0
+        if stream.failure_queue_arn:
+            queue = self.sqs.get_queue_url(QueueName=stream.failure_queue_arn.rsplit(":", 1)[1])["QueueUrl"]
+            self.sqs.send_message(
+                QueueUrl=queue,
+                MessageBody=json.dumps({"function": stream.function, "failed": failed, "stream": stream.arn}),
+            )
+        return True
+
+    # ------------------------------------------------------------------ schedules
+    def _fire_schedules(self) -> bool:
+        busy = False
+        now = time.monotonic()
+        for spec, handler, payload, last in self.schedules:
+            if last[0] and now - last[0] < self.schedule_seconds:
+                continue
+            last[0] = now
+            busy = True
+            try:
+                self._invoke(spec, handler, payload)
+            except Exception:
+                log.exception("%s failed on its schedule", spec.logical_id)
+        return busy
+
+
+def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": message.get("MessageAttributes", {}),
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": REGION,
+    }

@@ -1,0 +1,1 @@
+"""Jinja2 rendering of customer pages and emails into the site bucket (issue: customer page)."""

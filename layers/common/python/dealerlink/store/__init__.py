@@ -1,0 +1,1 @@
+"""PynamoDB models and repositories on the single table (see ARCHITECTURE.md §3)."""
