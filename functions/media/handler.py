@@ -1,7 +1,7 @@
 """Media function: takes in every object created in the media bucket, exactly once.
 
-Event source: SQS (S3 notifications) with partial batch failures; later the MediaConvert
-"Job State Change" events from EventBridge arrive here too.
+Event sources: SQS (S3 notifications) with partial batch failures, and EventBridge
+("MediaConvert Job State Change" of our jobs).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dealerlink.errors import ValidationError
 from dealerlink.observability import observability
 from dealerlink.store.objects import record_received
 
-logger, metrics, tracer = observability("media")
+logger, metrics = observability("media")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -45,7 +45,16 @@ def record_handler(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse | dict[str, Any]:
+    if "detail-type" in event:  # EventBridge: a MediaConvert job changed state
+        return job_state_changed(event)
     register_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+
+
+def job_state_changed(event: dict[str, Any]) -> dict[str, Any]:
+    """Record the outcome of a transcoding job (the media issue marks media ready or failed)."""
+    detail = event.get("detail", {})
+    logger.info("transcode finished", extra={"job_id": detail.get("jobId"), "status": detail.get("status")})
+    metrics.add_metric(name=f"Transcode{str(detail.get('status', 'unknown')).capitalize()}", unit="Count", value=1)
+    return {"job_id": detail.get("jobId"), "status": detail.get("status")}

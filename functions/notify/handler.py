@@ -17,7 +17,7 @@ from dealerlink.adapters.messaging import parse_outbox, send_email, send_sms
 from dealerlink.domain.outbox import EmailMessage
 from dealerlink.observability import observability
 
-logger, metrics, tracer = observability("notify")
+logger, metrics = observability("notify")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -37,7 +37,6 @@ def record_handler(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     register_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

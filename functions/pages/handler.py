@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, ev
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from dealerlink.observability import observability
 
-logger, metrics, tracer = observability("pages")
+logger, metrics = observability("pages")
 
 # Item types whose change re-renders a customer page; filled in by the customer-page issue.
 PAGE_TYPES: frozenset[str] = frozenset()
@@ -21,7 +21,6 @@ PAGE_TYPES: frozenset[str] = frozenset()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict[str, Any]:
     changed = [

@@ -11,12 +11,11 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from dealerlink.observability import observability
 
-logger, metrics, tracer = observability("reminders")
+logger, metrics = observability("reminders")
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.info("sweep", extra={"sweep": event.get("sweep")})
     metrics.add_metric(name="Sweeps", unit="Count", value=1)

@@ -14,7 +14,7 @@ from dealerlink.domain.counters import Change, item_count_deltas
 from dealerlink.observability import observability
 from dealerlink.store.counters import apply_deltas
 
-logger, metrics, tracer = observability("stats")
+logger, metrics = observability("stats")
 
 
 def _change(record: Any) -> Change:
@@ -25,7 +25,6 @@ def _change(record: Any) -> Change:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict[str, Any]:
     records = list(event.records)

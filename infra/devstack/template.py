@@ -123,8 +123,7 @@ class Builder:
         self.resolve = Resolver(template, self.stack, parameters)
 
     def client(self, service: str) -> Any:
-        session: Any = self.session
-        return session.client(service, region_name=REGION)
+        return self.session.client(service, region_name=REGION)
 
     def props(self, resource: dict[str, Any]) -> dict[str, Any]:
         return dict(self.resolve(resource.get("Properties", {})))

@@ -87,7 +87,10 @@ class Worker:
         self.schedule_seconds = schedule_seconds or float(os.environ.get("DEVSTACK_SCHEDULE_SECONDS", "3600"))
         self.session = boto3.session.Session()
         self.sqs = self.session.client("sqs", region_name=REGION)
-        self.streams_client = self.session.client("dynamodbstreams", region_name=REGION)
+        # Recent botocore resolves stream ARNs to account endpoints (<account>.streams-ddb…)
+        # that moto does not serve: name the classic endpoint unless one is set already.
+        streams_endpoint = os.environ.get("AWS_ENDPOINT_URL") or f"https://streams.dynamodb.{REGION}.amazonaws.com"
+        self.streams_client = self.session.client("dynamodbstreams", region_name=REGION, endpoint_url=streams_endpoint)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.queues: list[tuple[FunctionSpec, Handler, str, int]] = []
@@ -152,8 +155,10 @@ class Worker:
                 log.exception("worker step %s failed", step.__name__)
         return busy
 
-    def _invoke(self, spec: FunctionSpec, handler: Handler, event: Any) -> Any:
-        self.invocations[spec.logical_id] = self.invocations.get(spec.logical_id, 0) + 1
+    def _invoke(self, spec: FunctionSpec, handler: Handler, event: Any, source: str) -> Any:
+        """Call the handler; count calls per ``Function/SourceType`` (what tests and ops read)."""
+        key = f"{spec.logical_id}/{source}"
+        self.invocations[key] = self.invocations.get(key, 0) + 1
         return handler(event, LocalContext(function_name=f"dealerlink-local-{spec.logical_id}"))
 
     # ------------------------------------------------------------------ SQS
@@ -174,7 +179,7 @@ class Worker:
             arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{url.rsplit('/', 1)[1]}"
             event = {"Records": [_sqs_record(m, arn) for m in messages]}
             try:
-                response = self._invoke(spec, handler, event) or {}
+                response = self._invoke(spec, handler, event, "SQS") or {}
                 failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
             except Exception:
                 log.exception("%s failed on a batch from %s", spec.logical_id, url)
@@ -193,7 +198,7 @@ class Worker:
             for message in self._receive(url, 10):
                 busy = True
                 try:
-                    self._invoke(spec, handler, json.loads(message["Body"]))
+                    self._invoke(spec, handler, json.loads(message["Body"]), "EventBridgeRule")
                 except Exception:
                     log.exception("%s failed on an EventBridge event", spec.logical_id)
                     continue
@@ -231,7 +236,7 @@ class Worker:
         event = {"Records": [{**r, "eventSourceARN": stream.arn, "awsRegion": REGION} for r in records]}
         spec = next(s for s in self.stack.functions if s.logical_id == stream.function)
         try:
-            response = self._invoke(spec, stream.handler, event) or {}
+            response = self._invoke(spec, stream.handler, event, "DynamoDB") or {}
             failed = response.get("batchItemFailures", [])
         except Exception:
             log.exception("%s failed on stream records", stream.function)
@@ -268,7 +273,7 @@ class Worker:
             last[0] = now
             busy = True
             try:
-                self._invoke(spec, handler, payload)
+                self._invoke(spec, handler, payload, "ScheduleV2")
             except Exception:
                 log.exception("%s failed on its schedule", spec.logical_id)
         return busy

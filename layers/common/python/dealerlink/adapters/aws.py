@@ -20,8 +20,7 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 @cache
 def client(service: str) -> Any:
     """The process-wide client for ``service`` (created on first use, not at import)."""
-    session: Any = boto3.session.Session()
-    return session.client(service, region_name=settings().region, config=_CONFIG)
+    return boto3.session.Session().client(service, region_name=settings().region, config=_CONFIG)
 
 
 def reset_clients() -> None:

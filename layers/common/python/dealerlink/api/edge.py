@@ -20,7 +20,7 @@ from chalice.app import Request
 from dealerlink.errors import DealerLinkError, PayloadTooLargeError, ValidationError
 from dealerlink.observability import observability
 
-logger, metrics, tracer = observability("api")
+logger, metrics = observability("api")
 
 MAX_BODY_BYTES = 1024 * 1024
 _JSON = {"Content-Type": "application/json"}

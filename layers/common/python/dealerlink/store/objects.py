@@ -25,6 +25,7 @@ def record_received(obj: ObjectKey, *, size: int, etag: str) -> ReceivedObject:
     item = ReceivedObject(dealership_pk(obj.dealership_id), f"OBJ#{obj.path}")
     item.update(
         actions=[
+            ReceivedObject.type.set(ReceivedObject),  # update() does not write the discriminator
             ReceivedObject.key.set(obj.key),
             ReceivedObject.size.set(size),
             ReceivedObject.etag.set(etag),

@@ -1,0 +1,80 @@
+"""End-to-end tier: the local stack started as ``make dev`` starts it, on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[bytes]
+    log: Path
+    moto: str
+    api: str
+    site: str
+    env: dict[str, str]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.moto,
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=timeout)
+
+
+def start_stack(name: str, ports: tuple[int, int, int] | None = None, timeout: float = 90) -> RunningStack:
+    moto, api, site = ports or (free_port(), free_port(), free_port())
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"devstack-{name}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_NAME"))}
+    env.update({"MOTO_PORT": str(moto), "API_PORT": str(api), "SITE_PORT": str(site)})
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devstack"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + timeout
+    while b"READY" not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"local stack did not start:\n{log.read_text()[-4000:]}")
+        time.sleep(0.2)
+    return RunningStack(
+        process, log, f"http://127.0.0.1:{moto}", f"http://127.0.0.1:{api}", f"http://127.0.0.1:{site}", env
+    )
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[RunningStack]:
+    running = start_stack("session")
+    try:
+        yield running
+    finally:
+        running.stop()
