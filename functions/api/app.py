@@ -7,10 +7,11 @@ assembles them, so it stays small and its import stays cheap.
 from __future__ import annotations
 
 from chalice import Chalice
-from dealerlink.api import edge, health, openapi
+
+from dealerlink.api import accounts, dealerships, devices, edge, health, openapi, users
 
 app = Chalice(app_name="dealerlink-api")
 app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
 edge.install(app)
-app.register_blueprint(health.bp)
-app.register_blueprint(openapi.bp)
+for blueprint in (health, openapi, accounts, dealerships, users, devices):
+    app.register_blueprint(blueprint.bp)

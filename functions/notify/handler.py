@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from dealerlink.adapters.idempotency import once, register_context
 from dealerlink.adapters.messaging import parse_outbox, send_email, send_sms
 from dealerlink.domain.outbox import EmailMessage

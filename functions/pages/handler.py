@@ -11,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from dealerlink.observability import observability
 
 logger, metrics = observability("pages")

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from dealerlink.domain.counters import Change, item_count_deltas
 from dealerlink.observability import observability
 from dealerlink.store.counters import apply_deltas

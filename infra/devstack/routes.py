@@ -45,7 +45,7 @@ def render_events(routes: list[tuple[str, str]], indent: str) -> str:
         lines += [
             f"{indent}{event_name(path, method)}:",
             f"{indent}  Type: Api",
-            f"{indent}  Properties: {{ RestApiId: !Ref Api, Path: {path}, Method: {method} }}",
+            f"{indent}  Properties: {{ RestApiId: !Ref Api, Path: '{path}', Method: {method} }}",
         ]
     lines.append(f"{indent}# END ROUTES")
     return "\n".join(lines) + "\n"

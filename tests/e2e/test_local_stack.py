@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from devstack.seed import DEMO_DEALERSHIP_ID
 
+from devstack.seed import DEMO_DEALERSHIP_ID
 from tests.e2e.conftest import RunningStack, free_port, start_stack
 
 MEDIA_BUCKET = "dealerlink-local-media-123456789012-eu-west-1"

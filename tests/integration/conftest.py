@@ -6,10 +6,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
+import requests
+from chalice.test import Client
+from moto import mock_aws
+
+from dealerlink.adapters import tokens
 from dealerlink.adapters.aws import reset_clients
 from devstack.template import LocalStack, build_stack
 from devstack.worker import LocalContext
-from moto import mock_aws
+from functions.api.app import app
+from tests.integration.tenants import Tenant, make_tenant
 
 
 @pytest.fixture
@@ -31,3 +37,26 @@ def stack() -> Iterator[LocalStack]:
 @pytest.fixture
 def context() -> LocalContext:
     return LocalContext(function_name="test")
+
+
+@pytest.fixture
+def api(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
+    """The Chalice app with staff tokens verified against moto's user pool JWKS.
+
+    In-process, moto intercepts ``requests`` but not urllib, so only the JWKS download is
+    swapped; signature, issuer, client, expiry and token use are verified as on AWS.
+    """
+    monkeypatch.setattr(tokens, "fetch_json", lambda url: requests.get(url, timeout=5).json())
+    monkeypatch.setattr(tokens, "_instance", None)
+    with Client(app) as client:
+        yield client
+
+
+@pytest.fixture
+def tenant_a(stack: LocalStack) -> Tenant:
+    return make_tenant("Alpha")
+
+
+@pytest.fixture
+def tenant_b(stack: LocalStack) -> Tenant:
+    return make_tenant("Bravo")

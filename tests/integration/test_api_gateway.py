@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 import pytest
+
 from devstack.template import LocalStack, load_template
 from devstack.worker import LocalContext
-
 from functions.api.app import app
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+
 from dealerlink.domain.objects import parse_object_key
 from dealerlink.store.objects import get_received
 from devstack.template import LocalStack
 from devstack.worker import LocalContext
-
 from functions.media.handler import handler
 
 KEY = "dealerships/01HZZZDEMQDEA1ERSH1P000000/inbox/front-left.jpg"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import boto3
-from dealerlink.domain.outbox import EmailMessage, SmsMessage
-from devstack.template import LocalStack
-from devstack.worker import LocalContext
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
+from dealerlink.domain.outbox import EmailMessage, SmsMessage
+from devstack.template import LocalStack
+from devstack.worker import LocalContext
 from functions.notify.handler import handler
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import boto3
+
 from dealerlink.domain.objects import parse_object_key
 from dealerlink.store.counters import read_counts
 from dealerlink.store.objects import get_received

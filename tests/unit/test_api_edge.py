@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from chalice.app import Request
 from chalice.test import Client
+
 from dealerlink.api.edge import MAX_BODY_BYTES, ROUTES, read_json
 from dealerlink.errors import DealerLinkError
 from devstack import routes
-
 from functions.api.app import app
 
 

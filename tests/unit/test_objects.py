@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dealerlink.domain.objects import dealership_prefix, parse_object_key
 from dealerlink.errors import ValidationError
 

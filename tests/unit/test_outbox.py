@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
+
 from dealerlink.adapters.messaging import parse_outbox
 from dealerlink.domain.outbox import EmailMessage, SmsMessage
-from pydantic import ValidationError
 
 
 def test_outbox_bodies_parse_to_their_kind() -> None:

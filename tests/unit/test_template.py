@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from devstack.template import ROOT, load_template
 
 TEMPLATE = load_template()

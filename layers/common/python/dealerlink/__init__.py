@@ -6,3 +6,5 @@
 - ``api``: Chalice blueprints and the HTTP edge (errors, OpenAPI);
 - ``pages``: Jinja2 rendering of customer pages and emails.
 """
+
+__version__ = "0.1.0"

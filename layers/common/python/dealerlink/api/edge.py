@@ -8,6 +8,7 @@ tenancy tests are generated from it) and maps every error to ARCHITECTURE.md §6
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from chalice import Blueprint, Chalice, ChaliceViewError, Response
 from chalice.app import Request
 
+from dealerlink.domain.identity import Role
 from dealerlink.errors import DealerLinkError, PayloadTooLargeError, ValidationError
 from dealerlink.observability import observability
 
@@ -42,7 +44,7 @@ class RouteSpec:
     method: str
     access: Access
     summary: str
-    roles: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
     status: int = 200
     tags: tuple[str, ...] = field(default=())
 
@@ -79,11 +81,14 @@ def route(
     method: str,
     *,
     access: Access,
-    roles: tuple[str, ...] = (),
+    roles: tuple[Role, ...] = (),
     status: int = 200,
     tags: tuple[str, ...] = (),
 ) -> Callable[[View], View]:
     """Declare a route: record it in ROUTES and wrap it so errors come out as §6 JSON.
+
+    The caller is authenticated and authorized (``access``, the path's ``dealership_id``,
+    ``roles``) before the view runs; a view with a ``principal`` parameter receives it.
 
     Example::
 
@@ -93,12 +98,18 @@ def route(
     """
 
     def decorate(fn: View) -> View:
+        from dealerlink.api.security import authenticate
+
         summary = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
         ROUTES.append(RouteSpec(path, method.upper(), access, summary, roles, status, tags))
+        wants_principal = "principal" in inspect.signature(fn).parameters
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Response:
             try:
+                principal = authenticate(access.value, roles, bp.current_request, kwargs)
+                if wants_principal:
+                    kwargs["principal"] = principal
                 result = fn(**kwargs)
             except DealerLinkError as exc:
                 return error_response(exc)

@@ -1,0 +1,39 @@
+"""A dealership's profile and settings (F-9.1 to F-9.3): read by its staff, edited by managers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from dealerlink.api.edge import Access, read_json, route
+from dealerlink.domain.dealerships import DealershipSettings
+from dealerlink.domain.identity import BACK_OFFICE, CONFIGURATION
+from dealerlink.domain.validation import merge, parse
+from dealerlink.errors import ValidationError
+from dealerlink.store.dealerships import get_dealership, save_settings
+
+bp = Blueprint(__name__)
+
+
+@route(bp, "/v1/dealerships/{dealership_id}", "GET", access=Access.STAFF, roles=BACK_OFFICE, tags=("dealerships",))
+def read_dealership(dealership_id: str) -> dict[str, Any]:
+    """The dealership's settings."""
+    return get_dealership(dealership_id).to_json()
+
+
+@route(bp, "/v1/dealerships/{dealership_id}", "PATCH", access=Access.STAFF, roles=CONFIGURATION, tags=("dealerships",))
+def edit_dealership(dealership_id: str) -> dict[str, Any]:
+    """Change settings with a JSON merge patch: ``{"version": n, "settings": {...}}``."""
+    body = read_json(bp.current_request)
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError("version (the one you read) is required", field="version")
+    patch = body.get("settings")
+    if not isinstance(patch, dict):
+        raise ValidationError("settings must be an object", field="settings")
+    dealership = get_dealership(dealership_id)
+    current = json.loads(dealership.settings_json)
+    settings = parse(DealershipSettings, merge(current, patch), prefix="settings")
+    return save_settings(dealership, settings, expected_version=version).to_json()

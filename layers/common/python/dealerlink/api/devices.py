@@ -1,0 +1,133 @@
+"""Devices (F-2): dealer managers add, list, rename and revoke them; phones pair with the
+QR code's one-time code and then call device routes with their credential."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from chalice import Blueprint
+
+from dealerlink import __version__
+from dealerlink.adapters.qr import qr_png
+from dealerlink.api.edge import Access, read_json, route
+from dealerlink.api.paging import page, page_request
+from dealerlink.api.security import credential_hash, device_credential
+from dealerlink.domain.identity import CONFIGURATION, Principal, check_device_name
+from dealerlink.domain.pairing import code_expiry, code_hash, new_pairing_code, qr_payload
+from dealerlink.errors import ValidationError
+from dealerlink.ids import new_id
+from dealerlink.store.dealerships import get_dealership
+from dealerlink.store.devices import Device, create_device, get_device, list_devices, redeem_pairing_code, set_device
+from dealerlink.store.ratelimits import hit
+from dealerlink.store.table import dealership_pk
+
+bp = Blueprint(__name__)
+DEVICES = "/v1/dealerships/{dealership_id}/devices"
+APPS = ("app", "audit")
+
+
+def _api_url() -> str:
+    """The API base the phone should use: the one this request came through."""
+    request = bp.current_request
+    headers = request.headers
+    host = headers.get("x-forwarded-host") or headers.get("host") or "localhost"
+    proto = headers.get("x-forwarded-proto") or ("http" if host.startswith(("127.", "localhost")) else "https")
+    stage = (request.context or {}).get("stage")
+    prefix = f"/{stage}" if stage and stage not in ("api", "$default") and "execute-api" in host else ""
+    return f"{proto}://{host}{prefix}"
+
+
+@route(bp, DEVICES, "POST", access=Access.STAFF, roles=CONFIGURATION, status=201, tags=("devices",))
+def add_device(dealership_id: str, principal: Principal) -> dict[str, Any]:
+    """Add a device; the answer holds its pairing QR code (PNG) and code, shown only once."""
+    body = read_json(bp.current_request)
+    name = check_device_name(body.get("name"))
+    app = body.get("app", "app")
+    if app not in APPS:
+        raise ValidationError("app must be 'app' or 'audit'", field="app")
+    now = datetime.now(UTC)
+    code = new_pairing_code()
+    device = create_device(
+        Device(
+            device_id=new_id(),
+            dealership_id=dealership_id,
+            name=name,
+            app=app,
+            status="pending",
+            created_at=now.isoformat(),
+            created_by=principal.subject,
+        ),
+        code_hash(code),
+        code_expiry(now),
+    )
+    png = qr_png(qr_payload(_api_url(), code))
+    return {
+        "device": device.to_json(),
+        "pairing": {
+            "code": code,
+            "expires_at": code_expiry(now).isoformat(),
+            "qr_png_base64": base64.b64encode(png).decode(),
+        },
+    }
+
+
+@route(bp, DEVICES, "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+def devices(dealership_id: str) -> dict[str, Any]:
+    """The dealership's devices: name, app, paired at, last seen."""
+    limit, cursor = page_request(bp.current_request, dealership_pk(dealership_id))
+    items, last = list_devices(dealership_id, limit, cursor)
+    return page([d.to_json() for d in items], last)
+
+
+@route(bp, DEVICES + "/{device_id}", "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+def read_device(dealership_id: str, device_id: str) -> dict[str, Any]:
+    """One device."""
+    return get_device(dealership_id, device_id).to_json()
+
+
+@route(bp, DEVICES + "/{device_id}", "PATCH", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+def rename_device(dealership_id: str, device_id: str) -> dict[str, Any]:
+    """Rename a device (its identifier in the app)."""
+    body = read_json(bp.current_request)
+    name = check_device_name(body.get("name"))
+    return set_device(get_device(dealership_id, device_id), name=name).to_json()
+
+
+@route(bp, DEVICES + "/{device_id}/revoke", "POST", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+def revoke_device(dealership_id: str, device_id: str) -> dict[str, Any]:
+    """Revoke a device: its very next call is refused."""
+    device = get_device(dealership_id, device_id)
+    return set_device(device, status="revoked", credential_hash=None).to_json()
+
+
+@route(bp, "/v1/device/pair", "POST", access=Access.PUBLIC, tags=("device",))
+def pair() -> dict[str, Any]:
+    """Redeem a pairing code (once, within 10 minutes) for this device's credential."""
+    request = bp.current_request
+    source = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    hit(f"pair#{source}", limit=10, window_seconds=60)
+    code = read_json(request).get("code")
+    secret = secrets.token_urlsafe(32)
+    device = redeem_pairing_code(code_hash(code), credential_hash(secret), datetime.now(UTC))
+    return {"credential": device_credential(device, secret), "device": device.to_json()}
+
+
+@route(bp, "/v1/device/settings", "GET", access=Access.DEVICE, tags=("device",))
+def device_settings(principal: Principal) -> dict[str, Any]:
+    """What the app shows (F-2.4): version, identifier, dealership, allowed modes, language."""
+    settings = get_dealership(principal.dealership_id).settings
+    return {
+        "version": __version__,
+        "identifier": principal.name,
+        "app": principal.app,
+        "dealership": {
+            "id": principal.dealership_id,
+            "name": settings.name,
+            "brands": [b.code for b in settings.brands],
+        },
+        "modes": list(settings.modes) if principal.app == "app" else ["audit"],
+        "language": settings.default_language,
+    }

@@ -1,0 +1,59 @@
+"""Staff users (F-1.3, F-1.4): what can be created and edited, validated."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from dealerlink.domain.dealerships import Email, Language
+
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def normalise_phone(value: str) -> str:
+    """``+33 6 12-34.56.78`` -> ``+33612345678``; numbers must be international (E.164)."""
+    compact = re.sub(r"[\s().-]", "", value)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if not _E164.match(compact):
+        raise ValueError(f"{value!r} is not an international phone number (+33…)")
+    return compact
+
+
+Phone = Annotated[str, AfterValidator(normalise_phone)]
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: Email
+    first_name: str = Field(min_length=1, max_length=80)
+    last_name: str = Field(min_length=1, max_length=80)
+    phone: Phone | None = None
+    language: Language = "en"
+    roles: list[str] = Field(min_length=1)
+    dealership_ids: list[str] = Field(default_factory=list)
+    password: str | None = Field(default=None, max_length=256)
+
+
+class UserChanges(BaseModel):
+    """What a dealer manager may change on a user (email is the sign-in: not editable)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    first_name: str | None = Field(default=None, min_length=1, max_length=80)
+    last_name: str | None = Field(default=None, min_length=1, max_length=80)
+    phone: Phone | None = None
+    language: Language | None = None
+    roles: list[str] | None = Field(default=None, min_length=1)
+
+
+class ProfileChanges(BaseModel):
+    """F-1.4: what users change on their own profile."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: Phone | None = None
+    language: Language | None = None

@@ -1,0 +1,39 @@
+"""Input validation with pydantic, reported as one clear error naming the field."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import pydantic
+
+from dealerlink.errors import ValidationError
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+LANGUAGES = ("en", "fr", "de", "nl", "es", "it", "pt", "sv", "no")
+
+
+def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
+    """``model`` validated from ``data``; the first problem becomes a 400 naming its field."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(part) for part in first["loc"])
+        field = ".".join(p for p in (prefix, path) if p) or None
+        code = "unknown_field" if first["type"] == "extra_forbidden" else "invalid"
+        message = f"{field}: {first['msg']}" if field else first["msg"]
+        raise ValidationError(message, field=field, code=code) from None
+
+
+def merge(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A JSON merge patch (RFC 7396): objects merge key by key, ``null`` removes a key."""
+    merged = dict(current)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
