@@ -83,3 +83,14 @@ def test_schedules_fire_at_start_then_every_period(stack: LocalStack) -> None:
     worker.tick()
     worker.tick()
     assert worker.invocations.get("RemindersFunction/ScheduleV2") == 1
+
+
+def test_one_batch_with_several_types_of_one_dealership_counts_them_all(stack: LocalStack) -> None:
+    worker = Worker(stack, schedule_seconds=3600)
+    dynamodb = boto3.client("dynamodb")
+    for sk, item_type in (("A", "thing"), ("B", "other"), ("C", "thing")):
+        dynamodb.put_item(
+            TableName=stack.environment["TABLE_NAME"],
+            Item={"PK": {"S": f"DLR#{DEALERSHIP}"}, "SK": {"S": sk}, "type": {"S": item_type}},
+        )
+    _until(lambda: read_counts(f"DLR#{DEALERSHIP}") == {"thing": 2, "other": 1}, worker)

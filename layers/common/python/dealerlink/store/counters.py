@@ -10,29 +10,34 @@ COUNTERS_SK = "COUNTERS"
 
 
 def apply_deltas(deltas: dict[tuple[str, str], int], batch_token: str) -> None:
-    """Add every delta of one stream batch in one transaction.
+    """Add every delta of one stream batch in one transaction, one update per dealership.
 
     ADD keeps concurrent batches from losing updates; the transaction's client token (the
     same for a retried batch, valid ten minutes) keeps a retried batch from counting twice.
     """
-    if not deltas:
+    by_pk: dict[str, dict[str, int]] = {}
+    for (pk, item_type), delta in deltas.items():
+        by_pk.setdefault(pk, {})[item_type] = delta
+    if not by_pk:
         return
     table = settings().table_name
-    client("dynamodb").transact_write_items(
-        ClientRequestToken=batch_token,
-        TransactItems=[
+    updates = []
+    for pk, counts in by_pk.items():
+        names = {"#type": "type", **{f"#n{i}": f"count_{t}" for i, t in enumerate(counts)}}
+        values = {":type": {"S": "counters"}, **{f":d{i}": {"N": str(d)} for i, d in enumerate(counts.values())}}
+        adds = ", ".join(f"#n{i} :d{i}" for i in range(len(counts)))
+        updates.append(
             {
                 "Update": {
                     "TableName": table,
                     "Key": {"PK": {"S": pk}, "SK": {"S": COUNTERS_SK}},
-                    "UpdateExpression": "SET #type = :type ADD #n :delta",
-                    "ExpressionAttributeNames": {"#type": "type", "#n": f"count_{item_type}"},
-                    "ExpressionAttributeValues": {":type": {"S": "counters"}, ":delta": {"N": str(delta)}},
+                    "UpdateExpression": f"SET #type = :type ADD {adds}",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
                 }
             }
-            for (pk, item_type), delta in deltas.items()
-        ],
-    )
+        )
+    client("dynamodb").transact_write_items(ClientRequestToken=batch_token, TransactItems=updates)
 
 
 def read_counts(pk: str) -> dict[str, int]:

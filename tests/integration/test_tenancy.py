@@ -1,0 +1,57 @@
+"""F-1.6: a caller of dealership A never reads or changes anything of dealership B.
+
+Generated from the app's route table, so a new route cannot escape it: for every route
+that is not public, each staff role of A, a paired device of A and an anonymous caller
+get 401 or 404 on B's objects, and never a 2xx (nor a 403, which would reveal them).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from chalice.test import Client
+
+from dealerlink.api.edge import ROUTES, Access, RouteSpec
+from tests.integration.tenants import STAFF, Tenant, call
+
+GUARDED = [spec for spec in ROUTES if spec.access in (Access.STAFF, Access.DEVICE)]
+
+
+def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
+    assert b.device is not None
+    ids = {"dealership_id": b.dealership_id, "user_id": b.users["back_office"].user_id, "device_id": b.device.device_id}
+    unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
+    assert not unknown, f"add an object of B for {unknown} to this test"
+    return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], spec.path)
+
+
+def test_every_guarded_route_is_covered() -> None:
+    assert {s.access for s in GUARDED} == {Access.STAFF, Access.DEVICE}
+    assert len(GUARDED) >= 13
+
+
+@pytest.mark.parametrize("spec", GUARDED, ids=lambda s: f"{s.method} {s.path}")
+def test_dealership_a_gets_nothing_of_dealership_b(
+    api: Client, tenant_a: Tenant, tenant_b: Tenant, spec: RouteSpec
+) -> None:
+    path = _path_of_b(spec, tenant_b)
+    body: dict[str, object] | None = {} if spec.method in ("POST", "PATCH", "PUT") else None
+    callers = {role: tenant_a.bearer(role) for role in STAFF}
+    callers["device"] = tenant_a.device_headers()
+    callers["anonymous"] = {"Content-Type": "application/json"}
+    for name, headers in callers.items():
+        status, answer = call(api, spec.method, path, headers, body)
+        if "{dealership_id}" not in spec.path:
+            # Routes without a dealership act on the caller's own: B cannot be named at all.
+            assert status in (200, 400, 401, 404), (name, status, answer)
+            continue
+        assert status in (401, 404), (name, status, answer)
+        if name in STAFF:
+            assert answer["error"]["code"] == "not_found", (name, answer)
+    # And B is untouched.
+    assert (
+        call(api, "GET", f"/v1/dealerships/{tenant_b.dealership_id}", tenant_b.bearer("dealer_manager"))[1]["version"]
+        == 1
+    )
+    assert call(api, "GET", "/v1/device/settings", tenant_b.device_headers())[0] == 200
