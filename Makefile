@@ -30,7 +30,7 @@ dev: $(VENV)/.installed
 	$(PY) -m devstack
 
 test: lint typecheck template
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 ## Parts of `make test` -----------------------------------------------------------------
 lint: $(VENV)/.installed

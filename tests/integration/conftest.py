@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -18,9 +19,9 @@ from functions.api.app import app
 from tests.integration.tenants import Tenant, make_tenant
 
 
-@pytest.fixture
-def stack() -> Iterator[LocalStack]:
-    """Every resource of template.yaml, fresh for each test, with the functions' environment set."""
+@contextmanager
+def aws_stack() -> Iterator[LocalStack]:
+    """Every resource of template.yaml in moto, with the functions' environment set."""
     with mock_aws():
         built = build_stack()
         saved = dict(os.environ)
@@ -34,21 +35,35 @@ def stack() -> Iterator[LocalStack]:
             reset_clients()
 
 
+@contextmanager
+def api_client() -> Iterator[Client]:
+    """The Chalice app with staff tokens verified against moto's user pool JWKS.
+
+    In-process, moto intercepts ``requests`` but not urllib, so only the JWKS download is
+    swapped; signature, issuer, client, expiry and token use are verified as on AWS.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tokens, "fetch_json", lambda url: requests.get(url, timeout=5).json())
+        patch.setattr(tokens, "_instance", None)
+        with Client(app) as client:
+            yield client
+
+
+@pytest.fixture
+def stack() -> Iterator[LocalStack]:
+    """A fresh stack for each test."""
+    with aws_stack() as built:
+        yield built
+
+
 @pytest.fixture
 def context() -> LocalContext:
     return LocalContext(function_name="test")
 
 
 @pytest.fixture
-def api(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Client]:
-    """The Chalice app with staff tokens verified against moto's user pool JWKS.
-
-    In-process, moto intercepts ``requests`` but not urllib, so only the JWKS download is
-    swapped; signature, issuer, client, expiry and token use are verified as on AWS.
-    """
-    monkeypatch.setattr(tokens, "fetch_json", lambda url: requests.get(url, timeout=5).json())
-    monkeypatch.setattr(tokens, "_instance", None)
-    with Client(app) as client:
+def api(stack: LocalStack) -> Iterator[Client]:
+    with api_client() as client:
         yield client
 
 

@@ -8,12 +8,14 @@ get 401 or 404 on B's objects, and never a 2xx (nor a 403, which would reveal th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from chalice.test import Client
 
 from dealerlink.api.edge import ROUTES, Access, RouteSpec
-from tests.integration.tenants import STAFF, Tenant, call
+from tests.integration.conftest import api_client, aws_stack
+from tests.integration.tenants import STAFF, Tenant, call, make_tenant
 
 GUARDED = [spec for spec in ROUTES if spec.access in (Access.STAFF, Access.DEVICE)]
 
@@ -26,15 +28,21 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
     return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], spec.path)
 
 
+@pytest.fixture(scope="module")
+def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
+    """One stack and two tenants for the whole matrix: refused calls change nothing."""
+    with aws_stack(), api_client() as client:
+        yield client, make_tenant("Alpha"), make_tenant("Bravo")
+
+
 def test_every_guarded_route_is_covered() -> None:
     assert {s.access for s in GUARDED} == {Access.STAFF, Access.DEVICE}
     assert len(GUARDED) >= 13
 
 
 @pytest.mark.parametrize("spec", GUARDED, ids=lambda s: f"{s.method} {s.path}")
-def test_dealership_a_gets_nothing_of_dealership_b(
-    api: Client, tenant_a: Tenant, tenant_b: Tenant, spec: RouteSpec
-) -> None:
+def test_dealership_a_gets_nothing_of_dealership_b(world: tuple[Client, Tenant, Tenant], spec: RouteSpec) -> None:
+    api, tenant_a, tenant_b = world
     path = _path_of_b(spec, tenant_b)
     body: dict[str, object] | None = {} if spec.method in ("POST", "PATCH", "PUT") else None
     callers = {role: tenant_a.bearer(role) for role in STAFF}
