@@ -49,7 +49,7 @@ unit integration e2e: $(VENV)/.installed
 	$(PY) -m pytest tests/$@
 
 bench: $(VENV)/.installed
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/[a-z]*.py; do m=$${b%.py}; echo "== $$m"; $(PY) -m $${m//\//.} || exit 1; done
 
 ## Helpers -----------------------------------------------------------------------------
 routes: $(VENV)/.installed

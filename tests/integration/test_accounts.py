@@ -66,6 +66,7 @@ def test_sign_in_names_the_missing_field(api: Client, missing: str) -> None:
     assert (status, answer["error"]["field"]) == (400, missing)
 
 
+@pytest.mark.filterwarnings("ignore:The HMAC key")
 def test_forged_and_foreign_tokens_are_refused(api: Client, tenant_a: Tenant, stack: LocalStack) -> None:
     kid, moto_key = _moto_private_key()
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)

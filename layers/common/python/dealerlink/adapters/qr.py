@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-from qrcode.image.pure import PyPNGImage
-
 
 def qr_png(text: str) -> bytes:
+    """A PNG of ``text`` as a QR code. Imported on use: only device creation needs it."""
+    import qrcode
+    from qrcode.image.pure import PyPNGImage
+
     image = qrcode.make(text, image_factory=PyPNGImage, box_size=8, border=4)
     buffer = io.BytesIO()
     image.save(buffer)

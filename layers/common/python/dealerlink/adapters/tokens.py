@@ -3,7 +3,9 @@
 ``chalice local`` and moto accept forged tokens, so nothing upstream is trusted: the
 signature (RS256 only: ``alg: none`` and HS256 are refused), issuer, client, expiry and
 token use are all checked here. The pool's JWKS is fetched at most once per cold start,
-and again only for an unknown key id (key rotation), at most once a minute.
+and again only for an unknown key id (key rotation), at most once a minute. PyJWT (and
+its cryptography) loads with the first staff request: device, customer and public calls
+never pay for it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,8 @@ import json
 import os
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from typing import Any
-
-import jwt
 
 from dealerlink.config import settings
 from dealerlink.errors import UnauthorizedError
@@ -25,6 +24,8 @@ Fetch = Callable[[str], dict[str, Any]]
 
 
 def fetch_json(url: str) -> dict[str, Any]:
+    import urllib.request
+
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - https (or local moto) URL from config
         body: dict[str, Any] = json.load(response)
     return body
@@ -46,6 +47,8 @@ class StaffTokens:
         self._lock = threading.Lock()
 
     def _key(self, kid: str) -> Any:
+        import jwt
+
         with self._lock:
             stale = time.monotonic() - self._fetched_at > self.REFRESH_AFTER
             if kid not in self._keys and (not self._keys or stale):
@@ -59,6 +62,8 @@ class StaffTokens:
 
     def verify(self, token: str) -> dict[str, Any]:
         """The token's claims, or UnauthorizedError saying why it is refused."""
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

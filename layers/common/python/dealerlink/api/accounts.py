@@ -8,12 +8,13 @@ from chalice import Blueprint
 
 from dealerlink.adapters import directory
 from dealerlink.api.edge import Access, read_json, route
+from dealerlink.api.security import signed_in_user
 from dealerlink.domain.identity import STAFF_ROLES, Principal, check_password
 from dealerlink.domain.users import ProfileChanges
 from dealerlink.domain.validation import parse
-from dealerlink.errors import UnauthorizedError, ValidationError
+from dealerlink.errors import ValidationError
 from dealerlink.store.ratelimits import hit
-from dealerlink.store.users import get_user, save_user
+from dealerlink.store.users import save_user
 
 bp = Blueprint(__name__)
 
@@ -63,21 +64,16 @@ def reset_password() -> dict[str, Any]:
 
 
 @route(bp, "/v1/me", "GET", access=Access.STAFF, tags=("accounts",))
-def me(principal: Principal) -> dict[str, Any]:
+def me() -> dict[str, Any]:
     """The signed-in user's profile, roles and dealerships."""
-    user = get_user(principal.subject)
-    if user is None:
-        raise UnauthorizedError("this account is not active", code="inactive_account")
-    return user.to_json()
+    return signed_in_user().to_json()
 
 
 @route(bp, "/v1/me", "PATCH", access=Access.STAFF, tags=("accounts",))
-def edit_me(principal: Principal) -> dict[str, Any]:
+def edit_me() -> dict[str, Any]:
     """Change one's own phone or language (F-1.4)."""
     changes = parse(ProfileChanges, read_json(bp.current_request)).model_dump(exclude_unset=True)
-    user = get_user(principal.subject)
-    if user is None:
-        raise UnauthorizedError("this account is not active", code="inactive_account")
+    user = signed_in_user()
     for name, value in changes.items():
         setattr(user, name, value)
     return save_user(user, expected_version=int(user.version)).to_json()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,9 +21,20 @@ from dealerlink.adapters.tokens import staff_tokens
 from dealerlink.domain.identity import Principal, Role, authorize
 from dealerlink.errors import UnauthorizedError
 from dealerlink.store.devices import Device, get_device, touch
-from dealerlink.store.users import get_user
+from dealerlink.store.users import User, get_user
 
 DEVICE_PREFIX = "dl1"
+
+# The staff profile read while authenticating, for views that show it (no second read).
+_signed_in: ContextVar[User | None] = ContextVar("signed_in", default=None)
+
+
+def signed_in_user() -> User:
+    """The profile of the staff member calling the current request."""
+    user = _signed_in.get()
+    if user is None:
+        raise UnauthorizedError("no signed-in user", code="unauthenticated")
+    return user
 
 
 def credential_hash(secret: str) -> str:
@@ -47,6 +59,7 @@ def staff_principal(request: Request) -> Principal:
     user = get_user(str(claims["sub"]))
     if user is None or user.status != "active":
         raise UnauthorizedError("this account is not active", code="inactive_account")
+    _signed_in.set(user)
     return Principal(
         kind="staff",
         subject=user.user_id,
@@ -83,6 +96,7 @@ def device_principal(request: Request) -> Principal:
 
 def authenticate(access: str, roles: tuple[Role, ...], request: Request, path: dict[str, Any]) -> Principal | None:
     """The caller of a route with ``access``, authorized for the path's dealership and roles."""
+    _signed_in.set(None)
     if access == "staff":
         principal = staff_principal(request)
     elif access == "device":

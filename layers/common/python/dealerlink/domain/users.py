@@ -26,7 +26,7 @@ Phone = Annotated[str, AfterValidator(normalise_phone)]
 
 
 class NewUser(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     email: Email
     first_name: str = Field(min_length=1, max_length=80)
@@ -41,7 +41,7 @@ class NewUser(BaseModel):
 class UserChanges(BaseModel):
     """What a dealer manager may change on a user (email is the sign-in: not editable)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     first_name: str | None = Field(default=None, min_length=1, max_length=80)
     last_name: str | None = Field(default=None, min_length=1, max_length=80)
@@ -53,7 +53,7 @@ class UserChanges(BaseModel):
 class ProfileChanges(BaseModel):
     """F-1.4: what users change on their own profile."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     phone: Phone | None = None
     language: Language | None = None
