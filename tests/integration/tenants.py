@@ -32,6 +32,7 @@ class Tenant:
     tokens: dict[str, str] = field(default_factory=dict)  # role -> access token
     device: Device | None = None
     device_credential: str = ""
+    objects: dict[str, str] = field(default_factory=dict)  # other objects tests made, by kind
 
     def bearer(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}", "Content-Type": "application/json"}

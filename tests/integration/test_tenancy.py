@@ -22,7 +22,12 @@ GUARDED = [spec for spec in ROUTES if spec.access in (Access.STAFF, Access.DEVIC
 
 def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
     assert b.device is not None
-    ids = {"dealership_id": b.dealership_id, "user_id": b.users["back_office"].user_id, "device_id": b.device.device_id}
+    ids = {
+        "dealership_id": b.dealership_id,
+        "user_id": b.users["back_office"].user_id,
+        "device_id": b.device.device_id,
+        "intervention_id": b.objects["intervention_id"],
+    }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
     assert not unknown, f"add an object of B for {unknown} to this test"
     return re.sub(r"{(\w+)}", lambda m: ids[m.group(1)], spec.path)
@@ -32,7 +37,17 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
 def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
     """One stack and two tenants for the whole matrix: refused calls change nothing."""
     with aws_stack(), api_client() as client:
-        yield client, make_tenant("Alpha"), make_tenant("Bravo")
+        a, b = make_tenant("Alpha"), make_tenant("Bravo")
+        status, created = call(
+            client,
+            "POST",
+            f"/v1/dealerships/{b.dealership_id}/interventions",
+            b.bearer("back_office"),
+            {"mode": "after_sales", "module": "mechanics", "reference": "B-1"},
+        )
+        assert status == 201, created
+        b.objects["intervention_id"] = created["id"]
+        yield client, a, b
 
 
 def test_every_guarded_route_is_covered() -> None:

@@ -32,6 +32,7 @@ def page_request(request: Request, partition: str) -> tuple[int, dict[str, Any] 
         isinstance(key, dict)
         and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
         and key.get("PK", {}).get("S") == partition
+        and all(v["S"] == partition or v["S"].startswith(partition + "#") for k, v in key.items() if k.endswith("PK"))
     )
     if not valid:
         raise ValidationError("cursor is not one this API gave", field="cursor", code="invalid_cursor")

@@ -1,0 +1,238 @@
+"""Interventions (F-3.1-F-3.5, F-3.13, F-2.5): create from the back office or a paired phone,
+read, edit while waiting to send, close, delete once closed, history, lists."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from chalice import Blueprint, Response
+from pynamodb.expressions.condition import Condition
+
+from dealerlink.api.edge import Access, json_response, read_json, route
+from dealerlink.api.paging import page, page_request
+from dealerlink.domain.identity import Principal, Role
+from dealerlink.domain.interventions import (
+    Contact,
+    InterventionFields,
+    Status,
+    check_contact_can_be_saved,
+    check_module,
+    readiness,
+)
+from dealerlink.domain.validation import parse
+from dealerlink.domain.worklist import parse_works, totals
+from dealerlink.errors import ForbiddenError, ValidationError
+from dealerlink.ids import new_id
+from dealerlink.store import interventions as store
+from dealerlink.store.dealerships import get_dealership
+from dealerlink.store.table import dealership_pk
+
+bp = Blueprint(__name__)
+BASE = "/v1/dealerships/{dealership_id}/interventions"
+ONE = BASE + "/{intervention_id}"
+WRITERS = (Role.BACK_OFFICE, Role.SALESPERSON)
+READERS = (Role.BACK_OFFICE, Role.SALESPERSON, Role.DEALER_MANAGER)
+FILTERS = ("module", "status", "brand", "author_id", "assignee_id")
+
+
+def _check_mode_right(principal: Principal, mode: str) -> None:
+    """F-1.2: salespeople work in sales mode only; phones of the audit app create nothing."""
+    if principal.kind == "device":
+        if principal.app != "app":
+            raise ForbiddenError("the audit app cannot create interventions", code="app_not_allowed")
+        return
+    if Role.GROUP_MANAGER in principal.roles or Role.BACK_OFFICE in principal.roles:
+        return
+    if mode != "sales":
+        raise ForbiddenError("salespeople create sales-mode interventions only", field="mode", code="mode_not_allowed")
+
+
+def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFields, str, list[dict[str, Any]]]:
+    check_module(body)
+    fields = parse(InterventionFields, {k: v for k, v in body.items() if k not in ("client_id", "version")})
+    settings = get_dealership(dealership_id).settings
+    brand = fields.brand or settings.main_brand
+    if brand not in [b.code for b in settings.brands]:
+        raise ValidationError(f"brand {brand!r} is not one of the dealership's brands", field="brand")
+    if fields.mode not in settings.modes:
+        raise ValidationError(f"this dealership does not use {fields.mode} mode", field="mode")
+    check_contact_can_be_saved(fields.contact)
+    works = [w.model_dump(mode="json") for w in parse_works(fields.works)]
+    for index, work in enumerate(works):
+        work["id"] = work.get("id") or f"w{index + 1}"
+    return fields, brand, works
+
+
+def to_json(item: store.Intervention) -> dict[str, Any]:
+    doc = item.fields
+    settings = get_dealership(item.dealership_id).settings
+    works = parse_works(doc.get("works", []))
+    contact = Contact.model_validate(doc["contact"]) if doc.get("contact") else None
+    return {
+        "id": item.intervention_id,
+        "dealership_id": item.dealership_id,
+        "status": item.status,
+        "version": item.version,
+        "mode": item.mode,
+        "module": item.module,
+        "brand": item.brand,
+        "reference": item.reference,
+        "author": {"id": item.author_id, "kind": item.author_kind},
+        "assignee_id": item.assignee_id,
+        "client_id": item.client_id,
+        "created_at": item.created_at,
+        "updated_at": item.updated_at,
+        **{
+            k: doc.get(k) for k in ("vehicle", "contact", "message", "internal_message", "reply_by", "customer_waiting")
+        },
+        "works": doc.get("works", []),
+        "totals": totals(works, Decimal(settings.vat_rate), settings.currency).to_json(),
+        "readiness": readiness(item.module, contact),
+    }
+
+
+def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> Response:
+    client_id = body.get("client_id")
+    if client_id is not None and not (isinstance(client_id, str) and 8 <= len(client_id) <= 64):
+        raise ValidationError("client_id must be a string of 8 to 64 characters", field="client_id")
+    fields, brand, works = _validated(body, dealership_id)
+    _check_mode_right(principal, fields.mode)
+    doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
+    item = store.Intervention(
+        intervention_id=new_id(),
+        dealership_id=dealership_id,
+        mode=fields.mode,
+        module=fields.module,
+        brand=brand,
+        reference=fields.reference,
+        author_id=principal.subject,
+        author_kind="device" if principal.kind == "device" else "user",
+        assignee_id=fields.assignee_id,
+        client_id=client_id,
+        doc=json.dumps({**doc, "works": works}),
+    )
+    try:
+        created = store.create(item, actor=principal.subject)
+    except store.AlreadyCreatedError as retried:
+        return json_response(to_json(retried.intervention), 200)
+    return json_response(to_json(created), 201)
+
+
+@route(bp, BASE, "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("interventions",))
+def create_intervention(dealership_id: str, principal: Principal) -> Response:
+    """Create an intervention (201); a retry with the same client_id returns it (200)."""
+    return _create(dealership_id, principal, read_json(bp.current_request))
+
+
+@route(bp, "/v1/device/interventions", "POST", access=Access.DEVICE, status=201, tags=("device",))
+def create_from_phone(principal: Principal) -> Response:
+    """Create an intervention from a paired phone (offline-safe with client_id)."""
+    return _create(principal.dealership_id, principal, read_json(bp.current_request))
+
+
+@route(bp, ONE, "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
+def read_intervention(dealership_id: str, intervention_id: str) -> dict[str, Any]:
+    """One intervention with its worklist totals and whether it can be sent."""
+    return to_json(store.get(dealership_id, intervention_id))
+
+
+@route(bp, ONE, "PATCH", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
+def edit_intervention(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
+    """Edit while waiting_to_send; ``version`` (the one read) is required (409 when stale)."""
+    body = read_json(bp.current_request)
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError("version (the one you read) is required", field="version")
+    item = store.get(dealership_id, intervention_id)
+    current = {"mode": item.mode, "module": item.module, "brand": item.brand, "reference": item.reference}
+    current |= {"assignee_id": item.assignee_id, **item.fields}
+    merged = {**current, **{k: v for k, v in body.items() if k != "version"}}
+    fields, brand, works = _validated(merged, dealership_id)
+    _check_mode_right(principal, fields.mode)
+    doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
+    changes = {
+        "mode": fields.mode,
+        "module": fields.module,
+        "brand": brand,
+        "reference": fields.reference,
+        "assignee_id": fields.assignee_id,
+        "doc": json.dumps({**doc, "works": works}),
+    }
+    return to_json(store.edit(item, changes, expected_version=version, actor=principal.subject))
+
+
+@route(bp, ONE + "/close", "POST", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
+def close_intervention(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
+    """Close: hidden from lists unless show_closed, kept in history."""
+    return to_json(store.close(store.get(dealership_id, intervention_id), actor=principal.subject))
+
+
+@route(bp, ONE, "DELETE", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
+def delete_intervention(dealership_id: str, intervention_id: str) -> dict[str, Any]:
+    """Delete a closed intervention, finally."""
+    store.delete(store.get(dealership_id, intervention_id))
+    return {"id": intervention_id, "deleted": True}
+
+
+@route(bp, ONE + "/history", "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
+def intervention_history(dealership_id: str, intervention_id: str) -> dict[str, Any]:
+    """Every change with who and when, newest first (F-3.3)."""
+    store.get(dealership_id, intervention_id)
+    limit, cursor = page_request(bp.current_request, dealership_pk(dealership_id))
+    events, last = store.history(dealership_id, intervention_id, limit, cursor)
+    return page(
+        [
+            {"at": e.at, "actor": e.actor, "action": e.action, "details": json.loads(e.details) if e.details else None}
+            for e in events
+        ],
+        last,
+    )
+
+
+def _filters(query: Any) -> Condition | None:
+    condition: Condition | None = None
+    for name in FILTERS:
+        raw = query.getlist(name) if query and name in query else []
+        values = [part for value in raw for part in value.split(",") if part]
+        if not values:
+            continue
+        if name == "status" and any(v not in {s.value for s in Status} for v in values):
+            raise ValidationError(f"status must be among {[s.value for s in Status]}", field="status")
+        if any(len(v) > 64 for v in values):
+            raise ValidationError(f"{name} values are at most 64 characters", field=name)
+        clause = getattr(store.Intervention, name).is_in(*values)
+        condition = clause if condition is None else condition & clause
+    return condition
+
+
+@route(bp, BASE, "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
+def interventions(dealership_id: str) -> dict[str, Any]:
+    """Newest first; filters take several values each (``?status=sent,read``); ``show_closed=true``."""
+    request = bp.current_request
+    query: Any = request.query_params
+    show_closed = (query or {}).get("show_closed", "false") == "true"
+    limit, cursor = page_request(request, dealership_pk(dealership_id))
+    items, last = store.listing(
+        dealership_id, show_closed=show_closed, limit=limit, cursor=cursor, condition=_filters(query)
+    )
+    return page([_summary(i) for i in items], last)
+
+
+def _summary(item: store.Intervention) -> dict[str, Any]:
+    doc = item.fields
+    contact = doc.get("contact") or {}
+    return {
+        "id": item.intervention_id,
+        "status": item.status,
+        "mode": item.mode,
+        "module": item.module,
+        "brand": item.brand,
+        "reference": item.reference,
+        "plate": (doc.get("vehicle") or {}).get("plate"),
+        "customer": " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p) or None,
+        "author_id": item.author_id,
+        "assignee_id": item.assignee_id,
+        "created_at": item.created_at,
+    }

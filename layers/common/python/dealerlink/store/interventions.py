@@ -1,0 +1,209 @@
+"""Interventions on the single table.
+
+- the intervention: ``DLR#<d>`` / ``INT#<id>``; the open ones also sit in the sparse GSI1
+  (``DLR#<d>#OPEN``), every one in GSI2 (``DLR#<d>#INT``): both lists are Queries, newest
+  first by ULID, and closing takes a file out of GSI1;
+- its history: ``DLR#<d>`` / ``HIST#<id>#<event ulid>``;
+- offline sync: ``DLR#<d>`` / ``CLIENT#<client id>`` -> the intervention a retried create
+  returns, written in the same transaction so two retries cannot both create.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+
+from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
+from dealerlink.errors import ConflictError, NotFoundError
+from dealerlink.ids import new_id
+from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.transactions import transaction
+
+
+class Intervention(BaseItem, discriminator="intervention"):
+    intervention_id = UnicodeAttribute()
+    dealership_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    mode = UnicodeAttribute()
+    module = UnicodeAttribute()
+    brand = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    author_kind = UnicodeAttribute()  # user | device
+    assignee_id = UnicodeAttribute(null=True)
+    client_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    doc = UnicodeAttribute()  # vehicle, contact, message, works, internal message… (JSON)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.doc)
+        return loaded
+
+
+class HistoryEvent(BaseItem, discriminator="history_event"):
+    intervention_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    details = UnicodeAttribute(null=True)
+
+
+class ClientId(BaseItem, discriminator="client_id"):
+    intervention_id = UnicodeAttribute()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _event(item: Intervention, actor: str, action: str, details: dict[str, Any] | None = None) -> HistoryEvent:
+    return HistoryEvent(
+        item.PK,
+        f"HIST#{item.intervention_id}#{new_id()}",
+        intervention_id=item.intervention_id,
+        at=_now(),
+        actor=actor,
+        action=action,
+        details=json.dumps(details) if details else None,
+    )
+
+
+def _index(item: Intervention) -> None:
+    d = item.dealership_id
+    item.GSI2PK, item.GSI2SK = f"DLR#{d}#INT", item.intervention_id
+    if item.status == Status.CLOSED:
+        item.GSI1PK = item.GSI1SK = None
+    else:
+        item.GSI1PK, item.GSI1SK = f"DLR#{d}#OPEN", item.intervention_id
+
+
+class AlreadyCreatedError(Exception):
+    """A create retried with a client id that already made an intervention."""
+
+    def __init__(self, intervention: Intervention) -> None:
+        self.intervention = intervention
+
+
+def create(item: Intervention, actor: str) -> Intervention:
+    """Create the intervention, its first history event and (offline sync) its client id."""
+    item.PK, item.SK = dealership_pk(item.dealership_id), f"INT#{item.intervention_id}"
+    item.created_at = item.updated_at = _now()
+    item.status, item.version = Status.WAITING_TO_SEND.value, 1
+    _index(item)
+    try:
+        with transaction([ConflictError("intervention exists")]) as tx:
+            tx.save(item, condition=Intervention.PK.does_not_exist())
+            tx.save(_event(item, actor, "created"))
+            if item.client_id:
+                tx.save(
+                    ClientId(item.PK, f"CLIENT#{item.client_id}", intervention_id=item.intervention_id),
+                    condition=ClientId.PK.does_not_exist(),
+                )
+    except TransactWriteError:
+        existing = by_client_id(item.dealership_id, item.client_id) if item.client_id else None
+        if existing is None:
+            raise
+        raise AlreadyCreatedError(existing) from None
+    return item
+
+
+def by_client_id(dealership_id: str, client_id: str) -> Intervention | None:
+    try:
+        lookup = ClientId.get(dealership_pk(dealership_id), f"CLIENT#{client_id}", consistent_read=True)
+    except ClientId.DoesNotExist:
+        return None
+    return get(dealership_id, lookup.intervention_id)
+
+
+def get(dealership_id: str, intervention_id: str) -> Intervention:
+    try:
+        return Intervention.get(dealership_pk(dealership_id), f"INT#{intervention_id}", consistent_read=True)
+    except Intervention.DoesNotExist:
+        raise NotFoundError("no such intervention", field="intervention_id") from None
+
+
+def _explain_conflict(dealership_id: str, intervention_id: str, expected_version: int) -> ConflictError:
+    current = get(dealership_id, intervention_id)
+    check_editable(current.status)
+    return ConflictError(
+        f"the intervention changed meanwhile (version {current.version}); reload and retry",
+        field="version",
+        code="stale_version",
+    )
+
+
+def edit(item: Intervention, changes: dict[str, Any], expected_version: int, actor: str) -> Intervention:
+    """Apply edited fields if still waiting_to_send at ``expected_version`` (else 409)."""
+    check_editable(item.status)
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.version, item.updated_at = expected_version + 1, _now()
+    try:
+        with transaction([ConflictError("conflict")]) as tx:
+            tx.save(
+                item,
+                condition=(Intervention.version == expected_version) & (Intervention.status == Status.WAITING_TO_SEND),
+            )
+            tx.save(_event(item, actor, "edited", {"fields": sorted(changes)}))
+    except ConflictError:
+        raise _explain_conflict(item.dealership_id, item.intervention_id, expected_version) from None
+    return item
+
+
+def close(item: Intervention, actor: str) -> Intervention:
+    check_closable(item.status)
+    previous = item.version
+    item.status, item.version, item.updated_at = Status.CLOSED.value, previous + 1, _now()
+    _index(item)
+    already = ConflictError("this intervention is already closed", code="already_closed")
+    with transaction([already]) as tx:
+        tx.save(item, condition=(Intervention.status != Status.CLOSED) & (Intervention.version == previous))
+        tx.save(_event(item, actor, "closed"))
+    return item
+
+
+def delete(item: Intervention) -> None:
+    """Final: the intervention, its client id and its history go."""
+    check_deletable(item.status)
+    with transaction([ConflictError("only a closed intervention can be deleted", code="not_closed")]) as tx:
+        tx.delete(item, condition=Intervention.status == Status.CLOSED)
+        if item.client_id:
+            tx.delete(ClientId(item.PK, f"CLIENT#{item.client_id}"))
+    with HistoryEvent.batch_write() as batch:
+        for event in HistoryEvent.query(item.PK, HistoryEvent.SK.startswith(f"HIST#{item.intervention_id}#")):
+            batch.delete(event)
+
+
+def history(
+    dealership_id: str, intervention_id: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[HistoryEvent], Any]:
+    page = HistoryEvent.query(
+        dealership_pk(dealership_id),
+        HistoryEvent.SK.startswith(f"HIST#{intervention_id}#"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    return list(page), page.last_evaluated_key
+
+
+def listing(
+    dealership_id: str, *, show_closed: bool, limit: int, cursor: dict[str, Any] | None, condition: Any = None
+) -> tuple[list[Intervention], Any]:
+    """Newest first: the open ones (GSI1) or all (GSI2), filtered server-side by ``condition``."""
+    index, partition = (
+        (Intervention.gsi2, f"DLR#{dealership_id}#INT")
+        if show_closed
+        else (Intervention.gsi1, f"DLR#{dealership_id}#OPEN")
+    )
+    page = index.query(
+        partition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor, filter_condition=condition
+    )
+    return [item for item in page if isinstance(item, Intervention)], page.last_evaluated_key

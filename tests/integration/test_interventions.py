@@ -1,0 +1,203 @@
+"""Interventions (F-3.1-F-3.5, F-3.13, F-2.5) through the API, as the back office and the app use it."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from tests.integration.tenants import Tenant, call
+
+
+def _path(tenant: Tenant, suffix: str = "") -> str:
+    return f"/v1/dealerships/{tenant.dealership_id}/interventions{suffix}"
+
+
+def full_intervention(**overrides: Any) -> dict[str, Any]:
+    return {
+        "mode": "after_sales",
+        "module": "mechanics",
+        "reference": "RO-2026-0042",
+        "vehicle": {
+            "plate": "AB-123-CD",
+            "vin": "vf3abcdefgh123456",
+            "make": "Peugeot",
+            "model": "308",
+            "mileage": 84500,
+            "first_registration": "2019-03-14",
+        },
+        "contact": {
+            "title": "mrs",
+            "last_name": "Martin",
+            "first_name": "Claire",
+            "email": "Claire.Martin@example.com",
+            "phone": "06 12 34 56 78".replace("06", "+336", 1),
+            "language": "fr",
+        },
+        "message": "Bonjour, voici la vidéo de votre véhicule.",
+        "works": [
+            {"label": "Plaquettes de frein avant", "urgency": "urgent", "price": "180.00"},
+            {"label": "Balais d'essuie-glace", "urgency": "recommended", "price": "25.00", "price_includes_vat": False},
+            {"label": "Contrôle des niveaux", "urgency": "offered", "price": "15.00"},
+            {"label": "Pneus arrière", "urgency": "ok", "price": "0"},
+        ],
+        "internal_message": {"text": "Client pressé", "contact_me": True},
+        "reply_by": "2026-12-01T18:00:00+01:00",
+        "customer_waiting": True,
+        **overrides,
+    }
+
+
+def test_back_office_creates_an_intervention_with_every_field(api: Client, tenant_a: Tenant) -> None:
+    status, created = call(api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), full_intervention())
+    assert status == 201, created
+    assert (created["status"], created["version"], created["brand"]) == ("waiting_to_send", 1, "peugeot")
+    assert created["vehicle"]["vin"] == "VF3ABCDEFGH123456"
+    assert created["contact"]["email"] == "claire.martin@example.com"
+    assert created["author"] == {"id": tenant_a.users["back_office"].user_id, "kind": "user"}
+    # 180.00 urgent (gross) + 25.00 net at 20 % = 30.00 gross -> proposed 210.00; offered and ok are free.
+    assert created["totals"]["proposed_gross"] == {"amount": "210.00", "currency": "EUR"}
+    assert created["readiness"] == {"can_send": True, "missing": []}
+    status, read = call(api, "GET", _path(tenant_a, f"/{created['id']}"), tenant_a.bearer("back_office"))
+    assert (status, read) == (200, created)
+
+
+def test_phone_creates_offline_and_retries_never_duplicate(api: Client, tenant_a: Tenant) -> None:
+    body = full_intervention(client_id="phone-7f3c2a91-offline-1")
+    status, first = call(api, "POST", "/v1/device/interventions", tenant_a.device_headers(), body)
+    assert status == 201
+    assert first["author"]["kind"] == "device"
+    status, again = call(api, "POST", "/v1/device/interventions", tenant_a.device_headers(), body)
+    assert (status, again["id"]) == (200, first["id"])
+
+    concurrent = full_intervention(client_id="phone-7f3c2a91-offline-2")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(
+            pool.map(
+                lambda _: call(api, "POST", "/v1/device/interventions", tenant_a.device_headers(), concurrent), range(4)
+            )
+        )
+    assert sorted(s for s, _ in results) == [200, 200, 200, 201]
+    assert len({body["id"] for _, body in results}) == 1
+    status, listed = call(api, "GET", _path(tenant_a), tenant_a.bearer("back_office"))
+    assert len(listed["items"]) == 2
+
+
+def test_saving_needs_title_and_last_name_sending_needs_email_or_phone(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    status, answer = call(api, "POST", _path(tenant_a), headers, full_intervention(contact={"last_name": "Martin"}))
+    assert (status, answer["error"]["field"]) == (400, "contact.title")
+    status, created = call(
+        api, "POST", _path(tenant_a), headers, full_intervention(contact={"title": "mr", "last_name": "Roux"})
+    )
+    assert status == 201
+    assert created["readiness"] == {"can_send": False, "missing": ["contact.email_or_phone"]}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"reference": ""}, "reference"),
+        ({"reference": "R" * 65}, "reference"),
+        ({"module": "used_car_stock"}, "module"),
+        ({"mode": "rental"}, "mode"),
+        ({"brand": "ferrari"}, "brand"),
+        ({"works": [{"label": "x", "urgency": "urgent", "price": "-1"}]}, "works.0.price"),
+        (
+            {
+                "works": [
+                    {"label": "x", "urgency": "urgent", "price": "10", "discount": {"kind": "percent", "value": "101"}}
+                ]
+            },
+            "works.0.discount.value",
+        ),
+        ({"works": [{"label": "x", "urgency": "soon", "price": "10"}]}, "works.0.urgency"),
+        ({"vehicle": {"vin": "TOO-SHORT"}}, "vehicle.vin"),
+        ({"vehicle": {"mileage": -5}}, "vehicle.mileage"),
+        ({"reply_by": "2026-12-01T18:00:00"}, None),
+        ({"client_id": 42}, "client_id"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_interventions_are_refused_naming_the_field(
+    api: Client, tenant_a: Tenant, overrides: dict[str, Any], field: str | None
+) -> None:
+    status, answer = call(api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), full_intervention(**overrides))
+    assert status == 400, answer
+    assert answer["error"].get("field") == field
+    assert call(api, "GET", _path(tenant_a), tenant_a.bearer("back_office"))[1]["items"] == []
+
+
+def test_salespeople_work_in_sales_mode_only(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("salesperson")
+    status, answer = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    assert (status, answer["error"]["code"]) == (403, "mode_not_allowed")
+    sales = full_intervention(mode="sales", module="used_car_stock", contact=None, works=[])
+    status, created = call(api, "POST", _path(tenant_a), headers, sales)
+    assert status == 201
+    assert created["readiness"]["can_send"] is False
+
+
+def test_edits_need_the_current_version_and_waiting_to_send(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    _, created = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    one = _path(tenant_a, f"/{created['id']}")
+    status, edited = call(api, "PATCH", one, headers, {"version": 1, "reference": "RO-2026-0043"})
+    assert (status, edited["reference"], edited["version"]) == (200, "RO-2026-0043", 2)
+    assert edited["vehicle"] == created["vehicle"]
+    stale = call(api, "PATCH", one, headers, {"version": 1, "reference": "RO-X"})
+    assert (stale[0], stale[1]["error"]["code"]) == (409, "stale_version")
+    assert call(api, "PATCH", one, headers, {"reference": "RO-X"})[1]["error"]["field"] == "version"
+    call(api, "POST", f"{one}/close", headers)
+    closed = call(api, "PATCH", one, headers, {"version": 3, "reference": "RO-X"})
+    assert (closed[0], closed[1]["error"]["code"]) == (409, "not_editable")
+    assert "closed" in closed[1]["error"]["message"]
+
+
+def test_closed_files_leave_the_list_and_only_they_can_be_deleted(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    ids = [
+        call(api, "POST", _path(tenant_a), headers, full_intervention(reference=f"RO-{i}"))[1]["id"] for i in range(3)
+    ]
+    one = _path(tenant_a, f"/{ids[0]}")
+    assert call(api, "DELETE", one, headers)[1]["error"]["code"] == "not_closed"
+    assert call(api, "POST", f"{one}/close", headers)[1]["status"] == "closed"
+    assert call(api, "POST", f"{one}/close", headers)[0] == 409
+    listed = call(api, "GET", _path(tenant_a), headers)[1]
+    assert [i["id"] for i in listed["items"]] == [ids[2], ids[1]]  # newest first, closed hidden
+    everything = call(api, "GET", _path(tenant_a, "?show_closed=true"), headers)[1]
+    assert [i["id"] for i in everything["items"]] == [ids[2], ids[1], ids[0]]
+    assert call(api, "DELETE", one, headers) == (200, {"id": ids[0], "deleted": True})
+    assert call(api, "GET", one, headers)[0] == 404
+    assert call(api, "GET", f"{one}/history", headers)[0] == 404
+
+
+def test_history_lists_every_change_newest_first(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    _, created = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    one = _path(tenant_a, f"/{created['id']}")
+    call(api, "PATCH", one, headers, {"version": 1, "message": "Nouveau message"})
+    call(api, "POST", f"{one}/close", headers)
+    status, history = call(api, "GET", f"{one}/history", headers)
+    assert status == 200
+    assert [e["action"] for e in history["items"]] == ["closed", "edited", "created"]
+    assert {e["actor"] for e in history["items"]} == {tenant_a.users["back_office"].user_id}
+    assert history["items"][1]["details"] == {"fields": ["assignee_id", "brand", "doc", "mode", "module", "reference"]}
+
+
+def test_lists_filter_with_several_values_and_page_with_a_cursor(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    for module in ("mechanics", "bodywork", "warranty", "mechanics"):
+        call(api, "POST", _path(tenant_a), headers, full_intervention(module=module))
+    mechanics = call(api, "GET", _path(tenant_a, "?module=mechanics"), headers)[1]["items"]
+    assert [i["module"] for i in mechanics] == ["mechanics", "mechanics"]
+    two_modules = call(api, "GET", _path(tenant_a, "?module=bodywork,warranty"), headers)[1]["items"]
+    assert sorted(i["module"] for i in two_modules) == ["bodywork", "warranty"]
+    first = call(api, "GET", _path(tenant_a, "?limit=3"), headers)[1]
+    second = call(api, "GET", _path(tenant_a, f"?limit=3&cursor={first['next_cursor']}"), headers)[1]
+    assert len(first["items"]) == 3
+    assert len({i["id"] for i in first["items"] + second["items"]}) == 4
+    assert call(api, "GET", _path(tenant_a, "?status=lost"), headers)[1]["error"]["field"] == "status"
+    assert call(api, "GET", _path(tenant_a, "?cursor=bm9wZQ"), headers)[1]["error"]["field"] == "cursor"
