@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import boto3
 import pytest
 from chalice.test import Client
 
@@ -201,3 +203,65 @@ def test_lists_filter_with_several_values_and_page_with_a_cursor(api: Client, te
     assert len({i["id"] for i in first["items"] + second["items"]}) == 4
     assert call(api, "GET", _path(tenant_a, "?status=lost"), headers)[1]["error"]["field"] == "status"
     assert call(api, "GET", _path(tenant_a, "?cursor=bm9wZQ"), headers)[1]["error"]["field"] == "cursor"
+
+
+def test_duplicate_needs_a_new_reference_and_may_change_module(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    _, source = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    dup = _path(tenant_a, f"/{source['id']}/duplicate")
+    assert call(api, "POST", dup, headers, {})[1]["error"]["field"] == "reference"
+    assert call(api, "POST", dup, headers, {"reference": source["reference"]})[1]["error"]["field"] == "reference"
+    status, copy = call(api, "POST", dup, headers, {"reference": "BODY-1", "module": "bodywork"})
+    assert status == 201
+    assert (copy["module"], copy["reference"], copy["status"]) == ("bodywork", "BODY-1", "waiting_to_send")
+    assert (copy["vehicle"], copy["contact"], copy["works"]) == (source["vehicle"], source["contact"], source["works"])
+    assert copy["id"] != source["id"]
+    history = call(api, "GET", _path(tenant_a, f"/{copy['id']}/history"), headers)[1]["items"]
+    assert history[0]["action"] == "duplicated"
+    assert history[0]["details"] == {"from": source["id"]}
+
+
+def test_stock_files_become_direct_messages_to_be_sent(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("salesperson")
+    stock = full_intervention(mode="sales", module="used_car_stock", contact=None, works=[])
+    _, source = call(api, "POST", _path(tenant_a), headers, stock)
+    status, message = call(
+        api,
+        "POST",
+        _path(tenant_a, f"/{source['id']}/duplicate"),
+        headers,
+        {"reference": "DM-1", "module": "direct_message"},
+    )
+    assert (status, message["module"]) == (201, "direct_message")
+    assert message["readiness"]["can_send"] is False  # no contact yet: the salesperson adds one
+    assert "module: used_car_stock" not in " ".join(message["readiness"]["missing"])
+
+
+def test_manual_accept_records_the_approval_and_tells_the_customer(api: Client, tenant_a: Tenant) -> None:
+    headers = tenant_a.bearer("back_office")
+    _, created = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    accept = _path(tenant_a, f"/{created['id']}/manual-accept")
+    bad = call(api, "POST", accept, headers, {"accepted_work_ids": ["w9"], "origin": "phone"})
+    assert (bad[0], bad[1]["error"]["field"]) == (400, "accepted_work_ids.0")
+    assert call(api, "POST", accept, headers, {"accepted_work_ids": ["w3"], "origin": "phone"})[0] == 400  # offered
+    assert (
+        call(api, "POST", accept, headers, {"accepted_work_ids": [], "origin": "fax"})[1]["error"]["field"] == "origin"
+    )
+
+    status, answered = call(
+        api, "POST", accept, headers, {"accepted_work_ids": ["w1"], "origin": "phone", "notify": "both"}
+    )
+    assert status == 200
+    assert (answered["status"], answered["answers"], answered["accepted_amount"]) == (
+        "answered",
+        {"w1": True, "w2": False},
+        {"amount": "180.00", "currency": "EUR"},
+    )
+    again = call(api, "POST", accept, headers, {"accepted_work_ids": ["w2"], "origin": "phone"})
+    assert (again[0], again[1]["error"]["code"]) == (409, "answers_locked")
+    queue = boto3.client("sqs").receive_message(
+        QueueUrl=boto3.client("sqs").get_queue_url(QueueName="dealerlink-local-outbox")["QueueUrl"],
+        MaxNumberOfMessages=10,
+    )
+    kinds = sorted(json.loads(m["Body"])["kind"] for m in queue["Messages"])
+    assert kinds == ["email", "sms"]

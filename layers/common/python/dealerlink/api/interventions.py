@@ -10,6 +10,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from pynamodb.expressions.condition import Condition
 
+from dealerlink.adapters.messaging import enqueue
 from dealerlink.api.edge import Access, json_response, read_json, route
 from dealerlink.api.paging import page, page_request
 from dealerlink.domain.identity import Principal, Role
@@ -21,8 +22,9 @@ from dealerlink.domain.interventions import (
     check_module,
     readiness,
 )
+from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.validation import parse
-from dealerlink.domain.worklist import parse_works, totals
+from dealerlink.domain.worklist import accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store import interventions as store
@@ -90,17 +92,23 @@ def to_json(item: store.Intervention) -> dict[str, Any]:
         "works": doc.get("works", []),
         "totals": totals(works, Decimal(settings.vat_rate), settings.currency).to_json(),
         "readiness": readiness(item.module, contact),
+        "answers": json.loads(item.answers) if item.answers else None,
+        "accepted_amount": money(Decimal(item.accepted_amount), settings.currency) if item.accepted_amount else None,
+        "answered_at": item.answered_at,
+        "answer_origin": item.answer_origin,
     }
 
 
-def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> Response:
-    client_id = body.get("client_id")
-    if client_id is not None and not (isinstance(client_id, str) and 8 <= len(client_id) <= 64):
-        raise ValidationError("client_id must be a string of 8 to 64 characters", field="client_id")
-    fields, brand, works = _validated(body, dealership_id)
-    _check_mode_right(principal, fields.mode)
+def _new_item(
+    dealership_id: str,
+    principal: Principal,
+    fields: InterventionFields,
+    brand: str,
+    works: list[dict[str, Any]],
+    client_id: str | None,
+) -> store.Intervention:
     doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
-    item = store.Intervention(
+    return store.Intervention(
         intervention_id=new_id(),
         dealership_id=dealership_id,
         mode=fields.mode,
@@ -113,6 +121,15 @@ def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> R
         client_id=client_id,
         doc=json.dumps({**doc, "works": works}),
     )
+
+
+def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> Response:
+    client_id = body.get("client_id")
+    if client_id is not None and not (isinstance(client_id, str) and 8 <= len(client_id) <= 64):
+        raise ValidationError("client_id must be a string of 8 to 64 characters", field="client_id")
+    fields, brand, works = _validated(body, dealership_id)
+    _check_mode_right(principal, fields.mode)
+    item = _new_item(dealership_id, principal, fields, brand, works, client_id)
     try:
         created = store.create(item, actor=principal.subject)
     except store.AlreadyCreatedError as retried:
@@ -236,3 +253,74 @@ def _summary(item: store.Intervention) -> dict[str, Any]:
         "assignee_id": item.assignee_id,
         "created_at": item.created_at,
     }
+
+
+def _current_body(item: store.Intervention) -> dict[str, Any]:
+    body = {"mode": item.mode, "module": item.module, "brand": item.brand, "reference": item.reference}
+    return body | {"assignee_id": item.assignee_id, **item.fields}
+
+
+@route(bp, ONE + "/duplicate", "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("interventions",))
+def duplicate_intervention(dealership_id: str, intervention_id: str, principal: Principal) -> Response:
+    """A new file from this one (F-3.9): a new reference; brand, mode and module may change."""
+    body = read_json(bp.current_request)
+    if not isinstance(body.get("reference"), str) or not body["reference"].strip():
+        raise ValidationError("a new reference is required", field="reference")
+    source = store.get(dealership_id, intervention_id)
+    changes = {k: body[k] for k in ("reference", "brand", "mode", "module") if k in body}
+    fields, brand, works = _validated(_current_body(source) | changes, dealership_id)
+    if fields.reference == source.reference:
+        raise ValidationError("the duplicate needs a reference of its own", field="reference")
+    _check_mode_right(principal, fields.mode)
+    item = _new_item(dealership_id, principal, fields, brand, works, None)
+    created = store.create(item, principal.subject, "duplicated", {"from": source.intervention_id})
+    return json_response(to_json(created), 201)
+
+
+ORIGINS = ("phone", "in_person", "email", "other")
+NOTIFY = ("email", "sms", "both", "none")
+
+
+@route(bp, ONE + "/manual-accept", "POST", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
+def manual_accept(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
+    """Record an approval given by phone or in person (F-3.10): the file becomes answered."""
+    body = read_json(bp.current_request)
+    accepted = body.get("accepted_work_ids")
+    if not isinstance(accepted, list) or not all(isinstance(w, str) for w in accepted):
+        raise ValidationError("accepted_work_ids must be a list of work ids", field="accepted_work_ids")
+    origin, notify = body.get("origin"), body.get("notify", "none")
+    if origin not in ORIGINS:
+        raise ValidationError(f"origin must be one of {', '.join(ORIGINS)}", field="origin")
+    if notify not in NOTIFY:
+        raise ValidationError(f"notify must be one of {', '.join(NOTIFY)}", field="notify")
+    item = store.get(dealership_id, intervention_id)
+    works = parse_works(item.fields.get("works", []))
+    ids: set[str] = {str(w.id) for w in works if w.urgency in ("recommended", "urgent")}
+    for index, work_id in enumerate(accepted):
+        if work_id not in ids:
+            raise ValidationError(
+                f"{work_id!r} is not a proposed work of this intervention", field=f"accepted_work_ids.{index}"
+            )
+    settings = get_dealership(dealership_id).settings
+    amount = accepted_gross(works, Decimal(settings.vat_rate), set(accepted))
+    answers = {work_id: work_id in accepted for work_id in sorted(ids)}
+    answered = store.record_answers(item, answers, str(amount), origin, principal.subject)
+    notify_customer(answered, notify, settings.name, money(amount, settings.currency))
+    return to_json(answered)
+
+
+def notify_customer(item: store.Intervention, channels: str, dealership: str, amount: dict[str, str]) -> None:
+    """Confirm a recorded approval to the customer through the outbox (the notify function sends)."""
+    contact = item.fields.get("contact") or {}
+    text = f"{dealership}: we recorded your approval for {item.reference} ({amount['amount']} {amount['currency']})."
+    if channels in ("email", "both") and contact.get("email"):
+        enqueue(
+            EmailMessage(
+                message_id=f"accept-{item.intervention_id}-email",
+                to=[contact["email"]],
+                subject=f"{dealership} - {item.reference}",
+                text=text,
+            )
+        )
+    if channels in ("sms", "both") and contact.get("phone"):
+        enqueue(SmsMessage(message_id=f"accept-{item.intervention_id}-sms", to=contact["phone"], text=text))

@@ -40,6 +40,10 @@ class Intervention(BaseItem, discriminator="intervention"):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     doc = UnicodeAttribute()  # vehicle, contact, message, works, internal message… (JSON)
+    answers = UnicodeAttribute(null=True)  # {"work id": true|false} once answered (JSON)
+    accepted_amount = UnicodeAttribute(null=True)  # decimal string, in the dealership's currency
+    answered_at = UnicodeAttribute(null=True)
+    answer_origin = UnicodeAttribute(null=True)  # customer_page | phone | in_person | email | other
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -91,7 +95,9 @@ class AlreadyCreatedError(Exception):
         self.intervention = intervention
 
 
-def create(item: Intervention, actor: str) -> Intervention:
+def create(
+    item: Intervention, actor: str, action: str = "created", details: dict[str, Any] | None = None
+) -> Intervention:
     """Create the intervention, its first history event and (offline sync) its client id."""
     item.PK, item.SK = dealership_pk(item.dealership_id), f"INT#{item.intervention_id}"
     item.created_at = item.updated_at = _now()
@@ -100,7 +106,7 @@ def create(item: Intervention, actor: str) -> Intervention:
     try:
         with transaction([ConflictError("intervention exists")]) as tx:
             tx.save(item, condition=Intervention.PK.does_not_exist())
-            tx.save(_event(item, actor, "created"))
+            tx.save(_event(item, actor, action, details))
             if item.client_id:
                 tx.save(
                     ClientId(item.PK, f"CLIENT#{item.client_id}", intervention_id=item.intervention_id),
@@ -154,6 +160,25 @@ def edit(item: Intervention, changes: dict[str, Any], expected_version: int, act
             tx.save(_event(item, actor, "edited", {"fields": sorted(changes)}))
     except ConflictError:
         raise _explain_conflict(item.dealership_id, item.intervention_id, expected_version) from None
+    return item
+
+
+def record_answers(
+    item: Intervention, answers: dict[str, bool], accepted_amount: str, origin: str, actor: str
+) -> Intervention:
+    """Lock the customer's answers: only once, and only before the file is answered or closed."""
+    answerable = (Status.WAITING_TO_SEND.value, Status.SENT.value, Status.READ.value)
+    if item.status not in answerable:
+        raise ConflictError(f"this intervention is {item.status}: its answers are locked", code="answers_locked")
+    previous = item.version
+    item.status, item.version, item.updated_at = Status.ANSWERED.value, previous + 1, _now()
+    item.answers, item.accepted_amount, item.answer_origin = json.dumps(answers), accepted_amount, origin
+    item.answered_at = item.updated_at
+    _index(item)
+    locked = ConflictError("the answers were recorded meanwhile; they are locked", code="answers_locked")
+    with transaction([locked]) as tx:
+        tx.save(item, condition=Intervention.status.is_in(*answerable) & (Intervention.version == previous))
+        tx.save(_event(item, actor, "answered", {"origin": origin, "accepted_amount": accepted_amount}))
     return item
 
 
