@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ulid import ULID
 
 
@@ -15,3 +17,11 @@ def is_id(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def timestamp_of(value: str) -> datetime | None:
+    """When a ULID was made (its first 48 bits); None when that is past what a date can hold."""
+    try:
+        return ULID.from_str(value).datetime
+    except (ValueError, OverflowError):
+        return None

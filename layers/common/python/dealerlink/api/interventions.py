@@ -4,6 +4,7 @@ read, edit while waiting to send, close, delete once closed, history, lists."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from pynamodb.expressions.condition import Condition
 from dealerlink.adapters.messaging import enqueue
 from dealerlink.api.edge import Access, json_response, read_json, route
 from dealerlink.api.paging import page, page_request
+from dealerlink.domain import search
 from dealerlink.domain.identity import Principal, Role
 from dealerlink.domain.interventions import (
     Contact,
@@ -26,7 +28,7 @@ from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, ValidationError
-from dealerlink.ids import new_id
+from dealerlink.ids import is_id, new_id, timestamp_of
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import dealership_pk
@@ -109,7 +111,7 @@ def _new_item(
 ) -> store.Intervention:
     doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
     return store.Intervention(
-        intervention_id=new_id(),
+        intervention_id=client_id.upper() if client_id else new_id(),
         dealership_id=dealership_id,
         mode=fields.mode,
         module=fields.module,
@@ -123,10 +125,15 @@ def _new_item(
     )
 
 
+def _future(client_id: str) -> bool:
+    made = timestamp_of(client_id)
+    return made is None or made > datetime.now(UTC) + timedelta(hours=1)
+
+
 def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> Response:
     client_id = body.get("client_id")
-    if client_id is not None and not (isinstance(client_id, str) and 8 <= len(client_id) <= 64):
-        raise ValidationError("client_id must be a string of 8 to 64 characters", field="client_id")
+    if client_id is not None and not (isinstance(client_id, str) and is_id(client_id) and not _future(client_id)):
+        raise ValidationError("client_id must be a ULID made on the device, not in the future", field="client_id")
     fields, brand, works = _validated(body, dealership_id)
     _check_mode_right(principal, fields.mode)
     item = _new_item(dealership_id, principal, fields, brand, works, client_id)
@@ -226,15 +233,33 @@ def _filters(query: Any) -> Condition | None:
 
 @route(bp, BASE, "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
 def interventions(dealership_id: str) -> dict[str, Any]:
-    """Newest first; filters take several values each (``?status=sent,read``); ``show_closed=true``."""
+    """Newest first; ``q`` searches keywords; filters take several values (``?status=sent,read``)."""
     request = bp.current_request
     query: Any = request.query_params
     show_closed = (query or {}).get("show_closed", "false") == "true"
     limit, cursor = page_request(request, dealership_pk(dealership_id))
-    items, last = store.listing(
-        dealership_id, show_closed=show_closed, limit=limit, cursor=cursor, condition=_filters(query)
-    )
+    condition = _filters(query)
+    text = (query or {}).get("q")
+    if text is not None:
+        return _search(dealership_id, text, query, show_closed, limit)
+    items, last = store.listing(dealership_id, show_closed=show_closed, limit=limit, cursor=cursor, condition=condition)
     return page([_summary(i) for i in items], last)
+
+
+def _search(dealership_id: str, text: str, query: Any, show_closed: bool, limit: int) -> dict[str, Any]:
+    """Keyword search (reference, plate, VIN, names, email, phone), then the same filters."""
+    term = search.query_term(text)
+    if term is None:
+        raise ValidationError(f"search for at least {search.MIN_QUERY} letters or digits", field="q")
+    items = store.get_many(dealership_id, store.search_ids(dealership_id, term, limit))
+    wanted = {name: {p for v in query.getlist(name) for p in v.split(",") if p} for name in FILTERS if name in query}
+    matches = [
+        i
+        for i in items
+        if (show_closed or i.status != Status.CLOSED)
+        and all(getattr(i, name) in values for name, values in wanted.items())
+    ]
+    return page([_summary(i) for i in matches], None)
 
 
 def _summary(item: store.Intervention) -> dict[str, Any]:

@@ -62,7 +62,11 @@ def create_device(device: Device, code_hash: str, expires_at: datetime) -> Devic
         expires_at=expires_at.isoformat(),
         ttl=int(expires_at.timestamp()) + 3600,
     )
-    with transaction([ConflictError("device exists"), ConflictError("pairing code collision")]) as tx:
+    failures = {
+        (device.PK, device.SK): ConflictError("device exists"),
+        (code.PK, code.SK): ConflictError("pairing code collision"),
+    }
+    with transaction(failures) as tx:
         tx.save(device, condition=Device.PK.does_not_exist())
         tx.save(code, condition=PairingCode.PK.does_not_exist())
     return device
@@ -95,7 +99,7 @@ def redeem_pairing_code(code_hash: str, credential_hash: str, now: datetime) -> 
     device = get_device(code.dealership_id, code.device_id)
     device.status, device.credential_hash = "active", credential_hash
     device.paired_at = device.last_seen_at = now.isoformat()
-    with transaction([invalid, invalid]) as tx:
+    with transaction({(code.PK, code.SK): invalid, (device.PK, device.SK): invalid}) as tx:
         tx.delete(code, condition=PairingCode.PK.exists())
         tx.save(device, condition=Device.status == "pending")
     return device

@@ -4,19 +4,22 @@
   (``DLR#<d>#OPEN``), every one in GSI2 (``DLR#<d>#INT``): both lists are Queries, newest
   first by ULID, and closing takes a file out of GSI1;
 - its history: ``DLR#<d>`` / ``HIST#<id>#<event ulid>``;
-- offline sync: ``DLR#<d>`` / ``CLIENT#<client id>`` -> the intervention a retried create
-  returns, written in the same transaction so two retries cannot both create.
+- offline sync: a phone names its file with a ULID made when the technician filmed it; that
+  id is the intervention's id, so every retry of the create targets the same item and the
+  conditional put lets exactly one through (and lists keep the capture order).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 
+from dealerlink.domain import search
 from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
@@ -59,8 +62,21 @@ class HistoryEvent(BaseItem, discriminator="history_event"):
     details = UnicodeAttribute(null=True)
 
 
-class ClientId(BaseItem, discriminator="client_id"):
+class Keyword(BaseItem, discriminator="keyword"):
+    """``DLR#<d>#KW#<first 2 chars>`` / ``<keyword>#<intervention id>``: prefix search by Query."""
+
     intervention_id = UnicodeAttribute()
+
+
+def _keyword(dealership_id: str, keyword: str, intervention_id: str) -> Keyword:
+    return Keyword(
+        f"DLR#{dealership_id}#KW#{keyword[:2]}", f"{keyword}#{intervention_id}", intervention_id=intervention_id
+    )
+
+
+def keywords_of(item: Intervention) -> set[str]:
+    doc = item.fields
+    return set(search.keywords(item.reference, doc.get("vehicle") or {}, doc.get("contact")))
 
 
 def _now() -> str:
@@ -104,28 +120,22 @@ def create(
     item.status, item.version = Status.WAITING_TO_SEND.value, 1
     _index(item)
     try:
-        with transaction([ConflictError("intervention exists")]) as tx:
+        with transaction({(item.PK, item.SK): ConflictError("intervention exists")}) as tx:
             tx.save(item, condition=Intervention.PK.does_not_exist())
             tx.save(_event(item, actor, action, details))
-            if item.client_id:
-                tx.save(
-                    ClientId(item.PK, f"CLIENT#{item.client_id}", intervention_id=item.intervention_id),
-                    condition=ClientId.PK.does_not_exist(),
-                )
-    except TransactWriteError:
-        existing = by_client_id(item.dealership_id, item.client_id) if item.client_id else None
-        if existing is None:
+            for keyword in keywords_of(item):
+                tx.save(_keyword(item.dealership_id, keyword, item.intervention_id))
+    except (ConflictError, TransactWriteError):
+        if not item.client_id:
             raise
-        raise AlreadyCreatedError(existing) from None
+        # Another attempt with this client id won (or is committing right now): return its file.
+        for attempt in range(5):
+            try:
+                raise AlreadyCreatedError(get(item.dealership_id, item.intervention_id)) from None
+            except NotFoundError:
+                time.sleep(0.05 * (attempt + 1))
+        raise ConflictError("a create with this client_id is in progress; retry", field="client_id") from None
     return item
-
-
-def by_client_id(dealership_id: str, client_id: str) -> Intervention | None:
-    try:
-        lookup = ClientId.get(dealership_pk(dealership_id), f"CLIENT#{client_id}", consistent_read=True)
-    except ClientId.DoesNotExist:
-        return None
-    return get(dealership_id, lookup.intervention_id)
 
 
 def get(dealership_id: str, intervention_id: str) -> Intervention:
@@ -148,16 +158,22 @@ def _explain_conflict(dealership_id: str, intervention_id: str, expected_version
 def edit(item: Intervention, changes: dict[str, Any], expected_version: int, actor: str) -> Intervention:
     """Apply edited fields if still waiting_to_send at ``expected_version`` (else 409)."""
     check_editable(item.status)
+    before = keywords_of(item)
     for name, value in changes.items():
         setattr(item, name, value)
+    after = keywords_of(item)
     item.version, item.updated_at = expected_version + 1, _now()
     try:
-        with transaction([ConflictError("conflict")]) as tx:
+        with transaction({(item.PK, item.SK): ConflictError("conflict")}) as tx:
             tx.save(
                 item,
                 condition=(Intervention.version == expected_version) & (Intervention.status == Status.WAITING_TO_SEND),
             )
             tx.save(_event(item, actor, "edited", {"fields": sorted(changes)}))
+            for gone in before - after:
+                tx.delete(_keyword(item.dealership_id, gone, item.intervention_id))
+            for new in after - before:
+                tx.save(_keyword(item.dealership_id, new, item.intervention_id))
     except ConflictError:
         raise _explain_conflict(item.dealership_id, item.intervention_id, expected_version) from None
     return item
@@ -176,7 +192,7 @@ def record_answers(
     item.answered_at = item.updated_at
     _index(item)
     locked = ConflictError("the answers were recorded meanwhile; they are locked", code="answers_locked")
-    with transaction([locked]) as tx:
+    with transaction({(item.PK, item.SK): locked}) as tx:
         tx.save(item, condition=Intervention.status.is_in(*answerable) & (Intervention.version == previous))
         tx.save(_event(item, actor, "answered", {"origin": origin, "accepted_amount": accepted_amount}))
     return item
@@ -188,7 +204,7 @@ def close(item: Intervention, actor: str) -> Intervention:
     item.status, item.version, item.updated_at = Status.CLOSED.value, previous + 1, _now()
     _index(item)
     already = ConflictError("this intervention is already closed", code="already_closed")
-    with transaction([already]) as tx:
+    with transaction({(item.PK, item.SK): already}) as tx:
         tx.save(item, condition=(Intervention.status != Status.CLOSED) & (Intervention.version == previous))
         tx.save(_event(item, actor, "closed"))
     return item
@@ -197,10 +213,12 @@ def close(item: Intervention, actor: str) -> Intervention:
 def delete(item: Intervention) -> None:
     """Final: the intervention, its client id and its history go."""
     check_deletable(item.status)
-    with transaction([ConflictError("only a closed intervention can be deleted", code="not_closed")]) as tx:
+    with transaction(
+        {(item.PK, item.SK): ConflictError("only a closed intervention can be deleted", code="not_closed")}
+    ) as tx:
         tx.delete(item, condition=Intervention.status == Status.CLOSED)
-        if item.client_id:
-            tx.delete(ClientId(item.PK, f"CLIENT#{item.client_id}"))
+        for keyword in keywords_of(item):
+            tx.delete(_keyword(item.dealership_id, keyword, item.intervention_id))
     with HistoryEvent.batch_write() as batch:
         for event in HistoryEvent.query(item.PK, HistoryEvent.SK.startswith(f"HIST#{item.intervention_id}#")):
             batch.delete(event)
@@ -232,3 +250,19 @@ def listing(
         partition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor, filter_condition=condition
     )
     return [item for item in page if isinstance(item, Intervention)], page.last_evaluated_key
+
+
+def search_ids(dealership_id: str, term: str, limit: int) -> list[str]:
+    """Ids of the interventions with a keyword starting with ``term``, newest first."""
+    found: set[str] = set()
+    pk = f"DLR#{dealership_id}#KW#{term[:2]}"
+    for hit in Keyword.query(pk, Keyword.SK.startswith(term), limit=limit * 4, page_size=200):
+        found.add(hit.intervention_id)
+    return sorted(found, reverse=True)[:limit]
+
+
+def get_many(dealership_id: str, ids: list[str]) -> list[Intervention]:
+    """BatchGet, returned in the order of ``ids``."""
+    keys = [(dealership_pk(dealership_id), f"INT#{i}") for i in ids]
+    by_id = {item.intervention_id: item for item in Intervention.batch_get(keys)}
+    return [by_id[i] for i in ids if i in by_id]

@@ -89,11 +89,11 @@ def create_user(user: User) -> User:
     user.PK, user.SK = user_pk(user.user_id), PROFILE
     user.created_at = datetime.now(UTC).isoformat()
     taken = ConflictError(f"a user with email {user.email} exists", field="email", code="email_taken")
-    with transaction([ConflictError("user exists", field="id"), taken]) as tx:
+    lookup = EmailLookup(email_pk(user.email), "LOOKUP", user_id=user.user_id)
+    failures = {(user.PK, user.SK): ConflictError("user exists", field="id"), (lookup.PK, lookup.SK): taken}
+    with transaction(failures) as tx:
         tx.save(user, condition=User.PK.does_not_exist())
-        tx.save(
-            EmailLookup(email_pk(user.email), "LOOKUP", user_id=user.user_id), condition=EmailLookup.PK.does_not_exist()
-        )
+        tx.save(lookup, condition=EmailLookup.PK.does_not_exist())
         for dealership_id in user.dealership_ids:
             tx.save(_membership(user, dealership_id))
     return user
@@ -129,7 +129,7 @@ def save_user(user: User, expected_version: int) -> User:
     """Write the profile and every membership copy; a concurrent edit loses with 409."""
     user.version = expected_version + 1
     stale = ConflictError("the user changed meanwhile; reload and retry", field="version", code="stale_version")
-    with transaction([stale]) as tx:
+    with transaction({(user.PK, user.SK): stale}) as tx:
         tx.save(user, condition=User.version == expected_version)
         for dealership_id in user.dealership_ids:
             tx.save(_membership(user, dealership_id))
