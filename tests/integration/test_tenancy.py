@@ -27,6 +27,7 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
         "user_id": b.users["back_office"].user_id,
         "device_id": b.device.device_id,
         "intervention_id": b.objects["intervention_id"],
+        "checklist_id": b.objects["checklist_id"],
     }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
     assert not unknown, f"add an object of B for {unknown} to this test"
@@ -47,6 +48,15 @@ def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
         )
         assert status == 201, created
         b.objects["intervention_id"] = created["id"]
+        status, checklist = call(
+            client,
+            "POST",
+            f"/v1/dealerships/{b.dealership_id}/checklists/mfr-peugeot/duplicate",
+            b.bearer("dealer_manager"),
+            {},
+        )
+        assert status == 201, checklist
+        b.objects["checklist_id"] = checklist["id"]
         yield client, a, b
 
 

@@ -15,7 +15,8 @@ from dealerlink.adapters.messaging import enqueue
 from dealerlink.api.edge import Access, json_response, read_json, route
 from dealerlink.api.paging import page, page_request
 from dealerlink.domain import search
-from dealerlink.domain.identity import Principal, Role
+from dealerlink.domain.checklists import manufacturer_checklists
+from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import (
     Contact,
     InterventionFields,
@@ -26,9 +27,10 @@ from dealerlink.domain.interventions import (
 )
 from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.validation import parse
-from dealerlink.domain.worklist import accepted_gross, money, parse_works, totals
+from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
+from dealerlink.store import checklists
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import dealership_pk
@@ -37,7 +39,6 @@ bp = Blueprint(__name__)
 BASE = "/v1/dealerships/{dealership_id}/interventions"
 ONE = BASE + "/{intervention_id}"
 WRITERS = (Role.BACK_OFFICE, Role.SALESPERSON)
-READERS = (Role.BACK_OFFICE, Role.SALESPERSON, Role.DEALER_MANAGER)
 FILTERS = ("module", "status", "brand", "author_id", "assignee_id")
 
 
@@ -63,10 +64,31 @@ def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFi
     if fields.mode not in settings.modes:
         raise ValidationError(f"this dealership does not use {fields.mode} mode", field="mode")
     check_contact_can_be_saved(fields.contact)
-    works = [w.model_dump(mode="json") for w in parse_works(fields.works)]
+    parsed = parse_works(fields.works)
+    _check_checklist_items(dealership_id, settings.after_sales.default_checklists.get(brand), parsed)
+    works = [w.model_dump(mode="json") for w in parsed]
     for index, work in enumerate(works):
         work["id"] = work.get("id") or f"w{index + 1}"
     return fields, brand, works
+
+
+def _check_checklist_items(dealership_id: str, checklist_id: str | None, works: list[Work]) -> None:
+    """Works ticked from a checklist must name an item of the brand's checklist."""
+    ticked = [(i, w.checklist_item_id) for i, w in enumerate(works) if w.checklist_item_id]
+    if not ticked:
+        return
+    known: set[str] = set()
+    if checklist_id:
+        known = checklists.find(dealership_id, checklist_id)[0].item_ids()
+    else:
+        known = {i for c in manufacturer_checklists().values() for i in c.item_ids()}
+    for index, item_id in ticked:
+        if item_id not in known:
+            raise ValidationError(
+                f"unknown checklist item {item_id!r}",
+                field=f"works.{index}.checklist_item_id",
+                code="unknown_checklist_item",
+            )
 
 
 def to_json(item: store.Intervention) -> dict[str, Any]:
