@@ -315,3 +315,25 @@ def test_search_follows_edits_filters_and_closing(api: Client, tenant_a: Tenant)
     assert call(api, "GET", _path(tenant_a, "?q=42XY"), headers)[1]["items"] == []
     assert len(call(api, "GET", _path(tenant_a, "?q=42XY&show_closed=true"), headers)[1]["items"]) == 1
     assert call(api, "GET", _path(tenant_a, "?q=x"), headers)[1]["error"]["field"] == "q"
+
+
+def test_contacts_match_the_dealerships_customer_by_email_or_phone(
+    api: Client, tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    headers = tenant_a.bearer("back_office")
+    _, first = call(api, "POST", _path(tenant_a), headers, full_intervention())
+    assert first["customer_id"]
+    same_email = full_intervention(
+        contact={"title": "mrs", "last_name": "Martin", "email": "CLAIRE.MARTIN@example.com "}
+    )
+    assert call(api, "POST", _path(tenant_a), headers, same_email)[1]["customer_id"] == first["customer_id"]
+    same_phone = full_intervention(contact={"title": "mrs", "last_name": "Martin", "phone": "+33 6 12 34 56 78"})
+    assert call(api, "POST", _path(tenant_a), headers, same_phone)[1]["customer_id"] == first["customer_id"]
+    stranger = full_intervention(contact={"title": "mr", "last_name": "Petit", "email": "petit@example.com"})
+    other = call(api, "POST", _path(tenant_a), headers, stranger)[1]["customer_id"]
+    assert other not in (None, first["customer_id"])
+    no_channel = full_intervention(contact={"title": "mr", "last_name": "Petit"})
+    assert call(api, "POST", _path(tenant_a), headers, no_channel)[1]["customer_id"] is None
+    # Another dealership never shares a customer.
+    in_b = call(api, "POST", _path(tenant_b), tenant_b.bearer("back_office"), full_intervention())[1]
+    assert in_b["customer_id"] != first["customer_id"]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalice import Blueprint, Response
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 
 from dealerlink.adapters.messaging import enqueue
@@ -30,7 +31,7 @@ from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
-from dealerlink.store import checklists
+from dealerlink.store import checklists, customers
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import dealership_pk
@@ -108,6 +109,7 @@ def to_json(item: store.Intervention) -> dict[str, Any]:
         "author": {"id": item.author_id, "kind": item.author_kind},
         "assignee_id": item.assignee_id,
         "client_id": item.client_id,
+        "customer_id": item.customer_id,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         **{
@@ -160,10 +162,35 @@ def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> R
     _check_mode_right(principal, fields.mode)
     item = _new_item(dealership_id, principal, fields, brand, works, client_id)
     try:
-        created = store.create(item, actor=principal.subject)
+        created = _create_with_customer(item, principal.subject)
     except store.AlreadyCreatedError as retried:
         return json_response(to_json(retried.intervention), 200)
     return json_response(to_json(created), 201)
+
+
+def _create_with_customer(
+    item: store.Intervention, actor: str, action: str = "created", details: dict[str, Any] | None = None
+) -> store.Intervention:
+    """Link the file to the dealership's customer with this email or phone, or create one.
+
+    If two files name the same new customer at once, one transaction fails on the look-up;
+    the retry then finds the customer the other one created.
+    """
+    contact = item.fields.get("contact") or {}
+    for attempt in (1, 2):
+        new_items: list[Any] = []
+        customer_id = (
+            customers.match(item.dealership_id, contact) if (contact.get("email") or contact.get("phone")) else None
+        )
+        if customer_id is None and (contact.get("email") or contact.get("phone")):
+            customer_id, new_items = customers.new_customer(item.dealership_id, contact)
+        item.customer_id = customer_id
+        try:
+            return store.create(item, actor, action, details, new_items)
+        except TransactWriteError:
+            if attempt == 2 or not new_items:
+                raise
+    raise AssertionError("unreachable")
 
 
 @route(bp, BASE, "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("interventions",))
@@ -320,7 +347,7 @@ def duplicate_intervention(dealership_id: str, intervention_id: str, principal: 
         raise ValidationError("the duplicate needs a reference of its own", field="reference")
     _check_mode_right(principal, fields.mode)
     item = _new_item(dealership_id, principal, fields, brand, works, None)
-    created = store.create(item, principal.subject, "duplicated", {"from": source.intervention_id})
+    created = _create_with_customer(item, principal.subject, "duplicated", {"from": source.intervention_id})
     return json_response(to_json(created), 201)
 
 

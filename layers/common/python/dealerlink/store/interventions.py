@@ -42,6 +42,7 @@ class Intervention(BaseItem, discriminator="intervention"):
     client_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)
     doc = UnicodeAttribute()  # vehicle, contact, message, works, internal message… (JSON)
     answers = UnicodeAttribute(null=True)  # {"work id": true|false} once answered (JSON)
     accepted_amount = UnicodeAttribute(null=True)  # decimal string, in the dealership's currency
@@ -112,9 +113,14 @@ class AlreadyCreatedError(Exception):
 
 
 def create(
-    item: Intervention, actor: str, action: str = "created", details: dict[str, Any] | None = None
+    item: Intervention,
+    actor: str,
+    action: str = "created",
+    details: dict[str, Any] | None = None,
+    new_items: list[BaseItem] | None = None,
 ) -> Intervention:
-    """Create the intervention, its first history event and (offline sync) its client id."""
+    """Create the intervention, its first history event and its keywords, and ``new_items``
+    (a new customer and its look-ups) with it: all or nothing, none overwritten."""
     item.PK, item.SK = dealership_pk(item.dealership_id), f"INT#{item.intervention_id}"
     item.created_at = item.updated_at = _now()
     item.status, item.version = Status.WAITING_TO_SEND.value, 1
@@ -125,6 +131,8 @@ def create(
             tx.save(_event(item, actor, action, details))
             for keyword in keywords_of(item):
                 tx.save(_keyword(item.dealership_id, keyword, item.intervention_id))
+            for extra in new_items or []:
+                tx.save(extra, condition=BaseItem.PK.does_not_exist())
     except (ConflictError, TransactWriteError):
         if not item.client_id:
             raise
