@@ -11,9 +11,10 @@ import functools
 import inspect
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from chalice import Blueprint, Chalice, ChaliceViewError, Response
 from chalice.app import Request
@@ -50,6 +51,23 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+
+# Reads one request may need more than once (a dealership's settings…), kept for that request only.
+_request_cache: ContextVar[dict[str, Any] | None] = ContextVar("request_cache", default=None)
+
+T = TypeVar("T")
+
+
+def per_request(key: str, load: Callable[[], T]) -> T:
+    """``load()`` once per request for ``key``; a new request reads afresh."""
+    cache = _request_cache.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    value: T = cache[key]
+    return value
+
 
 View = Callable[..., Any]
 
@@ -106,6 +124,7 @@ def route(
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Response:
+            _request_cache.set({})
             try:
                 principal = authenticate(access.value, roles, bp.current_request, kwargs)
                 if wants_principal:

@@ -13,10 +13,11 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 
 from dealerlink.adapters.messaging import enqueue
-from dealerlink.api.edge import Access, json_response, read_json, route
+from dealerlink.api.edge import Access, json_response, per_request, read_json, route
 from dealerlink.api.paging import page, page_request
 from dealerlink.domain import search
 from dealerlink.domain.checklists import manufacturer_checklists
+from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import (
     Contact,
@@ -43,6 +44,10 @@ WRITERS = (Role.BACK_OFFICE, Role.SALESPERSON)
 FILTERS = ("module", "status", "brand", "author_id", "assignee_id")
 
 
+def _settings(dealership_id: str) -> DealershipSettings:
+    return per_request(f"settings#{dealership_id}", lambda: get_dealership(dealership_id).settings)
+
+
 def _check_mode_right(principal: Principal, mode: str) -> None:
     """F-1.2: salespeople work in sales mode only; phones of the audit app create nothing."""
     if principal.kind == "device":
@@ -58,7 +63,7 @@ def _check_mode_right(principal: Principal, mode: str) -> None:
 def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFields, str, list[dict[str, Any]]]:
     check_module(body)
     fields = parse(InterventionFields, {k: v for k, v in body.items() if k not in ("client_id", "version")})
-    settings = get_dealership(dealership_id).settings
+    settings = _settings(dealership_id)
     brand = fields.brand or settings.main_brand
     if brand not in [b.code for b in settings.brands]:
         raise ValidationError(f"brand {brand!r} is not one of the dealership's brands", field="brand")
@@ -94,7 +99,7 @@ def _check_checklist_items(dealership_id: str, checklist_id: str | None, works: 
 
 def to_json(item: store.Intervention) -> dict[str, Any]:
     doc = item.fields
-    settings = get_dealership(item.dealership_id).settings
+    settings = _settings(item.dealership_id)
     works = parse_works(doc.get("works", []))
     contact = Contact.model_validate(doc["contact"]) if doc.get("contact") else None
     return {
@@ -375,7 +380,7 @@ def manual_accept(dealership_id: str, intervention_id: str, principal: Principal
             raise ValidationError(
                 f"{work_id!r} is not a proposed work of this intervention", field=f"accepted_work_ids.{index}"
             )
-    settings = get_dealership(dealership_id).settings
+    settings = _settings(dealership_id)
     amount = accepted_gross(works, Decimal(settings.vat_rate), set(accepted))
     answers = {work_id: work_id in accepted for work_id in sorted(ids)}
     answered = store.record_answers(item, answers, str(amount), origin, principal.subject)
