@@ -12,6 +12,7 @@ import pytest
 from chalice.test import Client
 
 from dealerlink.ids import new_id
+from dealerlink.store.users import save_user
 from tests.integration.tenants import Tenant, call
 
 
@@ -353,3 +354,31 @@ def test_contacts_match_the_dealerships_customer_by_email_or_phone(
     # Another dealership never shares a customer.
     in_b = call(api, "POST", _path(tenant_b), tenant_b.bearer("back_office"), full_intervention())[1]
     assert in_b["customer_id"] != first["customer_id"]
+
+
+def test_group_managers_list_several_dealerships_newest_first(api: Client, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    manager = tenant_a.users["group_manager"]
+    manager.dealership_ids = [tenant_a.dealership_id, tenant_b.dealership_id]
+    save_user(manager, expected_version=int(manager.version))
+    ids = []
+    for i, tenant in enumerate([tenant_a, tenant_b, tenant_a, tenant_b, tenant_a]):
+        ids.append(
+            call(api, "POST", _path(tenant), tenant.bearer("back_office"), full_intervention(reference=f"G-{i}"))[1][
+                "id"
+            ]
+        )
+    headers = tenant_a.bearer("group_manager")
+    first = call(api, "GET", "/v1/interventions?limit=3", headers)[1]
+    second = call(api, "GET", f"/v1/interventions?limit=3&cursor={first['next_cursor']}", headers)[1]
+    assert [i["id"] for i in first["items"] + second["items"]] == list(reversed(ids))
+    assert second["next_cursor"] is None
+    only_b = call(api, "GET", f"/v1/interventions?dealership_id={tenant_b.dealership_id}", headers)[1]
+    assert {i["dealership_id"] for i in only_b["items"]} == {tenant_b.dealership_id}
+    # A back-office user of A alone gets A's files, and B is not found for them.
+    mine = call(api, "GET", "/v1/interventions", tenant_a.bearer("back_office"))[1]
+    assert {i["dealership_id"] for i in mine["items"]} == {tenant_a.dealership_id}
+    status, answer = call(
+        api, "GET", f"/v1/interventions?dealership_id={tenant_b.dealership_id}", tenant_a.bearer("back_office")
+    )
+    assert (status, answer["error"]["field"]) == (404, "dealership_id.0")
+    assert call(api, "GET", "/v1/interventions?cursor=nope", headers)[1]["error"]["field"] == "cursor"

@@ -30,7 +30,7 @@ from dealerlink.domain.interventions import (
 from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
-from dealerlink.errors import ForbiddenError, ValidationError
+from dealerlink.errors import ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
 from dealerlink.store import checklists, customers
 from dealerlink.store import interventions as store
@@ -403,3 +403,35 @@ def notify_customer(item: store.Intervention, channels: str, dealership: str, am
         )
     if channels in ("sms", "both") and contact.get("phone"):
         enqueue(SmsMessage(message_id=f"accept-{item.intervention_id}-sms", to=contact["phone"], text=text))
+
+
+@route(bp, "/v1/interventions", "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
+def interventions_of_my_dealerships(principal: Principal) -> dict[str, Any]:
+    """Several dealerships in one list, newest first (group managers' dealership filter)."""
+    query: Any = bp.current_request.query_params or {}
+    wanted = [
+        d for v in (query.getlist("dealership_id") if "dealership_id" in query else []) for d in v.split(",") if d
+    ]
+    dealerships = sorted(set(wanted)) or sorted(principal.dealership_ids)
+    for index, dealership_id in enumerate(dealerships):
+        if dealership_id not in principal.dealership_ids:
+            raise NotFoundError("no such dealership", field=f"dealership_id.{index}")
+    raw_limit, before = query.get("limit", "25"), query.get("cursor")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
+    if before is not None and not is_id(before):
+        raise ValidationError("cursor is not one this API gave", field="cursor", code="invalid_cursor")
+    limit, show_closed, condition = int(raw_limit), query.get("show_closed", "false") == "true", _filters(query)
+    merged = sorted(
+        (
+            item
+            for dealership_id in dealerships
+            for item in store.listing_before(
+                dealership_id, show_closed=show_closed, before=before, limit=limit, condition=condition
+            )
+        ),
+        key=lambda item: item.intervention_id,
+        reverse=True,
+    )[:limit]
+    cursor = merged[-1].intervention_id if len(merged) == limit else None
+    return {"items": [{**_summary(i), "dealership_id": i.dealership_id} for i in merged], "next_cursor": cursor}

@@ -245,6 +245,26 @@ def history(
     return list(page), page.last_evaluated_key
 
 
+def listing_before(
+    dealership_id: str, *, show_closed: bool, before: str | None, limit: int, condition: Any = None
+) -> list[Intervention]:
+    """Up to ``limit`` files older than the id ``before`` (ULIDs sort by time): the page of one
+    dealership in a list that merges several."""
+    index, partition = (
+        (Intervention.gsi2, f"DLR#{dealership_id}#INT")
+        if show_closed
+        else (Intervention.gsi1, f"DLR#{dealership_id}#OPEN")
+    )
+    key = (Intervention.GSI2SK if show_closed else Intervention.GSI1SK) < before if before else None
+    found: list[Intervention] = []
+    for item in index.query(partition, key, scan_index_forward=False, filter_condition=condition, page_size=limit):
+        if isinstance(item, Intervention):
+            found.append(item)
+        if len(found) >= limit:
+            break
+    return found
+
+
 def listing(
     dealership_id: str, *, show_closed: bool, limit: int, cursor: dict[str, Any] | None, condition: Any = None
 ) -> tuple[list[Intervention], Any]:
