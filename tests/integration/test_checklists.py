@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.test import Client
 
 from tests.integration.tenants import Tenant, call
@@ -53,3 +55,25 @@ def test_works_ticked_from_a_checklist_must_exist(api: Client, tenant_a: Tenant)
         "works.0.checklist_item_id",
         "unknown_checklist_item",
     )
+
+
+def test_default_checklist_per_brand_must_exist_and_match_the_brand(api: Client, tenant_a: Tenant) -> None:
+    manager = tenant_a.bearer("dealer_manager")
+    path = f"/v1/dealerships/{tenant_a.dealership_id}"
+
+    def set_default(brand: str, checklist_id: str) -> tuple[int, Any]:
+        version = call(api, "GET", path, manager)[1]["version"]
+        patch = {"after_sales": {"default_checklists": {brand: checklist_id}}}
+        return call(api, "PATCH", path, manager, {"version": version, "settings": patch})
+
+    status, answer = set_default("peugeot", "nope")
+    assert (status, answer["error"]["field"]) == (400, "settings.after_sales.default_checklists.peugeot")
+    assert set_default("peugeot", "mfr-citroen")[0] == 400
+    _, copy = call(api, "POST", _path(tenant_a, "/mfr-peugeot/duplicate"), manager, {"name": "Lyon"})
+    status, saved = set_default("peugeot", copy["id"])
+    assert (status, saved["settings"]["after_sales"]["default_checklists"]) == (200, {"peugeot": copy["id"]})
+    # Works of peugeot files are now checked against that custom list.
+    body = {"mode": "after_sales", "module": "mechanics", "reference": "C-2"}
+    work = {"label": "Plaquettes", "urgency": "urgent", "price": "120.00", "checklist_item_id": "peugeot-front-pads"}
+    created = call(api, "POST", f"{path}/interventions", tenant_a.bearer("back_office"), {**body, "works": [work]})
+    assert created[0] == 201

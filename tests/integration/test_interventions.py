@@ -55,8 +55,11 @@ def full_intervention(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def test_back_office_creates_an_intervention_with_every_field(api: Client, tenant_a: Tenant) -> None:
-    status, created = call(api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), full_intervention())
+def test_back_office_creates_an_intervention_with_every_field(api: Client, tenant_a: Tenant, tenant_b: Tenant) -> None:
+    assignee = tenant_a.users["salesperson"].user_id
+    status, created = call(
+        api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), full_intervention(assignee_id=assignee)
+    )
     assert status == 201, created
     assert (created["status"], created["version"], created["brand"]) == ("waiting_to_send", 1, "peugeot")
     assert created["vehicle"]["vin"] == "VF3ABCDEFGH123456"
@@ -65,8 +68,13 @@ def test_back_office_creates_an_intervention_with_every_field(api: Client, tenan
     # 180.00 urgent (gross) + 25.00 net at 20 % = 30.00 gross -> proposed 210.00; offered and ok are free.
     assert created["totals"]["proposed_gross"] == {"amount": "210.00", "currency": "EUR"}
     assert created["readiness"] == {"can_send": True, "missing": []}
+    assert created["assignee_id"] == assignee
     status, read = call(api, "GET", _path(tenant_a, f"/{created['id']}"), tenant_a.bearer("back_office"))
     assert (status, read) == (200, created)
+    # Another dealership's user cannot be the assignee.
+    foreign = full_intervention(assignee_id=tenant_b.users["back_office"].user_id)
+    status, answer = call(api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), foreign)
+    assert (status, answer["error"]["field"]) == (400, "assignee_id")
 
 
 @pytest.fixture
@@ -144,6 +152,7 @@ def test_saving_needs_title_and_last_name_sending_needs_email_or_phone(api: Clie
         ({"client_id": "phone-offline-1"}, "client_id"),
         ({"client_id": "7ZZZZZZZZZZZZZZZZZZZZZZZZZ"}, "client_id"),
         ({"colour": "blue"}, "colour"),
+        ({"assignee_id": "01HZZZDEMQDEA1ERSH1P000000"}, "assignee_id"),
     ],
 )
 def test_bad_interventions_are_refused_naming_the_field(

@@ -11,7 +11,8 @@ from dealerlink.api.edge import Access, read_json, route
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import BACK_OFFICE, CONFIGURATION
 from dealerlink.domain.validation import merge, parse
-from dealerlink.errors import ValidationError
+from dealerlink.errors import NotFoundError, ValidationError
+from dealerlink.store import checklists
 from dealerlink.store.dealerships import get_dealership, save_settings
 
 bp = Blueprint(__name__)
@@ -36,4 +37,16 @@ def edit_dealership(dealership_id: str) -> dict[str, Any]:
     dealership = get_dealership(dealership_id)
     current = json.loads(dealership.settings_json)
     settings = parse(DealershipSettings, merge(current, patch), prefix="settings")
+    for brand, checklist_id in settings.after_sales.default_checklists.items():
+        try:
+            checklist, _ = checklists.find(dealership_id, checklist_id)
+        except NotFoundError:
+            raise ValidationError(
+                f"no checklist {checklist_id!r}", field=f"settings.after_sales.default_checklists.{brand}"
+            ) from None
+        if checklist.brand != brand:
+            raise ValidationError(
+                f"checklist {checklist_id!r} is for {checklist.brand}",
+                field=f"settings.after_sales.default_checklists.{brand}",
+            )
     return save_settings(dealership, settings, expected_version=version).to_json()

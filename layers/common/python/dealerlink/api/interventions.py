@@ -36,6 +36,7 @@ from dealerlink.store import checklists, customers
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import dealership_pk
+from dealerlink.store.users import get_member
 
 bp = Blueprint(__name__)
 BASE = "/v1/dealerships/{dealership_id}/interventions"
@@ -70,12 +71,22 @@ def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFi
     if fields.mode not in settings.modes:
         raise ValidationError(f"this dealership does not use {fields.mode} mode", field="mode")
     check_contact_can_be_saved(fields.contact)
+    if fields.assignee_id:
+        _check_assignee(dealership_id, fields.assignee_id)
     parsed = parse_works(fields.works)
     _check_checklist_items(dealership_id, settings.after_sales.default_checklists.get(brand), parsed)
     works = [w.model_dump(mode="json") for w in parsed]
     for index, work in enumerate(works):
         work["id"] = work.get("id") or f"w{index + 1}"
     return fields, brand, works
+
+
+def _check_assignee(dealership_id: str, user_id: str) -> None:
+    """The assignee is a user of this dealership; anyone else's id is refused alike."""
+    try:
+        get_member(dealership_id, user_id)
+    except NotFoundError:
+        raise ValidationError("the assignee is not a user of this dealership", field="assignee_id") from None
 
 
 def _check_checklist_items(dealership_id: str, checklist_id: str | None, works: list[Work]) -> None:
