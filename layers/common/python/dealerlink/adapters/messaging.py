@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -10,14 +11,18 @@ from dealerlink.adapters.aws import client
 from dealerlink.config import settings
 from dealerlink.domain.outbox import EmailMessage, OutboxMessage, SmsMessage
 
-_OUTBOX: TypeAdapter[EmailMessage | SmsMessage] = TypeAdapter(OutboxMessage)
+
+@lru_cache(maxsize=1)
+def _outbox() -> TypeAdapter[EmailMessage | SmsMessage]:
+    """Built on first use: only the notify function parses outbox messages."""
+    return TypeAdapter(OutboxMessage)
 
 
 def parse_outbox(payload: str | dict[str, Any]) -> EmailMessage | SmsMessage:
     """A queue body (JSON text) or an already decoded dict, validated."""
     if isinstance(payload, str):
-        return _OUTBOX.validate_json(payload)
-    return _OUTBOX.validate_python(payload)
+        return _outbox().validate_json(payload)
+    return _outbox().validate_python(payload)
 
 
 def enqueue(message: EmailMessage | SmsMessage) -> None:

@@ -16,7 +16,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmailMessage(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: Literal["email"] = "email"
     message_id: str = Field(min_length=1, max_length=64)
@@ -35,7 +35,7 @@ class EmailMessage(BaseModel):
 
 
 class SmsMessage(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: Literal["sms"] = "sms"
     message_id: str = Field(min_length=1, max_length=64)

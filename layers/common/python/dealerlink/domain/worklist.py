@@ -33,14 +33,14 @@ PAYABLE = (Urgency.RECOMMENDED, Urgency.URGENT)
 
 
 class Discount(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Literal["amount", "percent"]
     value: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
 
 
 class Work(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     id: str | None = Field(default=None, max_length=40)
     label: str = Field(min_length=1, max_length=200)
