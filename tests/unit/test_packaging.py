@@ -33,3 +33,12 @@ def test_handler_modules_import_no_x_ray_sdk_and_no_test_tools() -> None:
     sources = [*ROOT.glob("functions/**/*.py"), *ROOT.glob("layers/common/python/**/*.py")]
     offenders = [str(p.relative_to(ROOT)) for p in sources if heavy.search(p.read_text())]
     assert offenders == []
+
+
+def test_pillow_ships_with_the_media_function_only() -> None:
+    """Image processing is the media function's: its package pins what pyproject's media extra pins."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    media = (ROOT / "functions/media/requirements.txt").read_text().splitlines()
+    assert _pins(media) == _pins(extras["media"])
+    layer = (ROOT / "layers/common/requirements.txt").read_text().lower()
+    assert "pillow" not in layer
