@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from chalice import Chalice
 
-from dealerlink.api import accounts, checklists, dealerships, devices, edge, health, interventions, openapi, users
+from dealerlink.api import (
+    accounts,
+    checklists,
+    dealerships,
+    devices,
+    downloads,
+    edge,
+    health,
+    interventions,
+    media,
+    openapi,
+    users,
+)
 
 app = Chalice(app_name="dealerlink-api")
 app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
 edge.install(app)
-for blueprint in (health, openapi, accounts, dealerships, users, devices, interventions, checklists):
+for blueprint in (health, openapi, accounts, dealerships, users, devices, interventions, checklists, media, downloads):
     app.register_blueprint(blueprint.bp)

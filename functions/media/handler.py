@@ -1,7 +1,8 @@
-"""Media function: takes in every object created in the media bucket, exactly once.
+"""Media function: uploads that arrived, tasks the API queued, and transcoding outcomes.
 
-Event sources: SQS (S3 notifications) with partial batch failures, and EventBridge
-("MediaConvert Job State Change" of our jobs).
+Event sources (template.yaml): the uploads queue (S3 notifications of originals) and the
+tasks queue (annotations, archives), both with partial batch failures, and EventBridge
+("MediaConvert Job State Change" of our jobs). The work is in dealerlink.services.
 """
 
 from __future__ import annotations
@@ -17,45 +18,48 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.adapters.idempotency import once, register_context
 from dealerlink.domain.notifications import objects_created
-from dealerlink.domain.objects import parse_object_key
-from dealerlink.errors import ValidationError
+from dealerlink.domain.video import parse_job_event
 from dealerlink.observability import observability
-from dealerlink.store.objects import record_received
+from dealerlink.services import media_intake, media_tasks
 
 logger, metrics = observability("media")
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @once("upload")
-def take_upload(*, upload: dict[str, Any]) -> dict[str, Any]:
-    """Record one arrived object; duplicate notifications of it stop at the idempotency check."""
-    try:
-        obj = parse_object_key(upload["key"])
-    except ValidationError:
-        logger.warning("object outside any dealership ignored", extra={"key": upload["key"]})
-        return {"ignored": True}
-    record_received(obj, size=upload["size"], etag=upload["etag"])
-    metrics.add_metric(name="ObjectsReceived", unit="Count", value=1)
-    return {"dealership_id": obj.dealership_id, "path": obj.path}
+def take_upload(*, upload: dict[str, Any]) -> dict[str, str]:
+    """One arrived object (bucket, key, size, etag): duplicates stop at the idempotency check."""
+    outcome = media_intake.take_in(upload["key"])
+    logger.info("upload taken in", extra={"key": upload["key"], "outcome": outcome})
+    metrics.add_metric(name=f"Uploads{outcome.capitalize()}", unit="Count", value=1)
+    return {"outcome": outcome}
 
 
 def record_handler(record: SQSRecord) -> None:
-    for created in objects_created(json.loads(record.body)):
+    body = json.loads(record.body)
+    if "task" in body:
+        outcome = media_tasks.run(body)
+        logger.info("task done", extra={"task": body.get("task"), "outcome": outcome})
+        metrics.add_metric(name=f"Tasks{outcome.capitalize()}", unit="Count", value=1)
+        return
+    for created in objects_created(body):
         take_upload(upload=asdict(created))
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse | dict[str, Any]:
-    if "detail-type" in event:  # EventBridge: a MediaConvert job changed state
+    if "detail-type" in event:  # EventBridge: one of our MediaConvert jobs changed state
         return job_state_changed(event)
     register_context(context)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
 
 
 def job_state_changed(event: dict[str, Any]) -> dict[str, Any]:
-    """Record the outcome of a transcoding job (the media issue marks media ready or failed)."""
-    detail = event.get("detail", {})
-    logger.info("transcode finished", extra={"job_id": detail.get("jobId"), "status": detail.get("status")})
-    metrics.add_metric(name=f"Transcode{str(detail.get('status', 'unknown')).capitalize()}", unit="Count", value=1)
-    return {"job_id": detail.get("jobId"), "status": detail.get("status")}
+    outcome = parse_job_event(event)
+    if outcome is None:
+        return {"outcome": "ignored"}
+    result = media_intake.transcode_finished(outcome)
+    logger.info("transcode finished", extra={"job_id": outcome.job_id, "status": outcome.status, "outcome": result})
+    metrics.add_metric(name=f"Transcodes{result.capitalize()}", unit="Count", value=1)
+    return {"job_id": outcome.job_id, "outcome": result}

@@ -13,6 +13,9 @@ from devstack.template import REGION, LocalStack, build_stack
 
 log = logging.getLogger("devstack")
 
+# What differs from AWS locally: ffmpeg stands in for MediaConvert behind the same port.
+LOCAL_OVERRIDES = {"TRANSCODER": "ffmpeg"}
+
 
 @dataclass(frozen=True)
 class Ports:
@@ -72,7 +75,7 @@ class System:
 
         self.stack = build_stack()
         # The functions' environment: set before any handler module (PynamoDB models) loads.
-        os.environ.update(self.stack.environment)
+        os.environ.update({**self.stack.environment, **LOCAL_OVERRIDES})
 
         from devstack.seed import seed_demo
 

@@ -13,6 +13,7 @@ from moto import mock_aws
 
 from dealerlink.adapters import tokens
 from dealerlink.adapters.aws import reset_clients
+from devstack.stack import LOCAL_OVERRIDES
 from devstack.template import LocalStack, build_stack
 from devstack.worker import LocalContext
 from functions.api.app import app
@@ -25,7 +26,7 @@ def aws_stack() -> Iterator[LocalStack]:
     with mock_aws():
         built = build_stack()
         saved = dict(os.environ)
-        os.environ.update(built.environment)
+        os.environ.update({**built.environment, **LOCAL_OVERRIDES})
         reset_clients()
         try:
             yield built

@@ -28,6 +28,8 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
         "device_id": b.device.device_id,
         "intervention_id": b.objects["intervention_id"],
         "checklist_id": b.objects["checklist_id"],
+        "media_id": b.objects["media_id"],
+        "archive_id": b.objects["archive_id"],
     }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
     assert not unknown, f"add an object of B for {unknown} to this test"
@@ -57,6 +59,19 @@ def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
         )
         assert status == 201, checklist
         b.objects["checklist_id"] = checklist["id"]
+        interventions = f"/v1/dealerships/{b.dealership_id}/interventions/{created['id']}"
+        status, signed = call(
+            client,
+            "POST",
+            f"{interventions}/media",
+            b.bearer("back_office"),
+            {"kind": "photo", "content_type": "image/jpeg", "size": 1000},
+        )
+        assert status == 201, signed
+        b.objects["media_id"] = signed["media"]["id"]
+        status, archive = call(client, "POST", f"{interventions}/archives", b.bearer("back_office"), {})
+        assert status == 202, archive
+        b.objects["archive_id"] = archive["id"]
         yield client, a, b
 
 

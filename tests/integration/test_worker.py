@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import boto3
 
-from dealerlink.domain.objects import parse_object_key
+from dealerlink.domain.media import MediaRef
+from dealerlink.ids import new_id
 from dealerlink.store.counters import read_counts
-from dealerlink.store.objects import get_received
 from devstack.template import LocalStack
 from devstack.worker import Worker
 
@@ -28,19 +28,27 @@ def _until(condition: Callable[[], bool], worker: Worker, ticks: int = 30) -> No
 
 def test_s3_notifications_reach_the_media_handler_through_sqs(stack: LocalStack) -> None:
     worker = Worker(stack, schedule_seconds=3600)
-    key = f"dealerships/{DEALERSHIP}/inbox/clip.mp4"
-    boto3.client("s3").put_object(Bucket=stack.environment["MEDIA_BUCKET"], Key=key, Body=b"x" * 10)
+    s3 = boto3.client("s3")
+    bucket = stack.environment["MEDIA_BUCKET"]
+    nobody_signed = MediaRef(DEALERSHIP, new_id(), new_id()).original_key
+    s3.put_object(Bucket=bucket, Key=nobody_signed, Body=b"x" * 10)
 
-    _until(lambda: get_received(parse_object_key(key)) is not None, worker)
-    for _ in range(5):
-        worker.tick()
-
-    received = get_received(parse_object_key(key))
-    assert received is not None and received.deliveries == 1
+    # The handler took the notification and deleted bytes no medium was signed for.
+    _until(lambda: "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix=nobody_signed), worker)
+    assert worker.invocations["MediaFunction/SQS"] >= 1
     queue = boto3.client("sqs").get_queue_attributes(
         QueueUrl=stack.environment["MEDIA_UPLOADS_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessages"]
     )
     assert queue["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_only_originals_notify_the_media_function(stack: LocalStack) -> None:
+    worker = Worker(stack, schedule_seconds=3600)
+    rendition = MediaRef(DEALERSHIP, new_id(), new_id()).rendition_key(1, "w640.jpg")
+    boto3.client("s3").put_object(Bucket=stack.environment["MEDIA_BUCKET"], Key=rendition, Body=b"x")
+    for _ in range(3):
+        worker.tick()
+    assert worker.invocations.get("MediaFunction/SQS", 0) == 0
 
 
 def test_table_stream_records_reach_the_stats_handler(stack: LocalStack) -> None:

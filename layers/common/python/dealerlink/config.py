@@ -20,6 +20,7 @@ class Settings:
     site_bucket: str
     outbox_queue_url: str
     media_uploads_queue_url: str
+    media_tasks_queue_url: str
     payments_queue_url: str
     reminder_state_machine_arn: str
     user_pool_id: str
@@ -40,6 +41,7 @@ def settings() -> Settings:
         site_bucket=env("SITE_BUCKET", ""),
         outbox_queue_url=env("OUTBOX_QUEUE_URL", ""),
         media_uploads_queue_url=env("MEDIA_UPLOADS_QUEUE_URL", ""),
+        media_tasks_queue_url=env("MEDIA_TASKS_QUEUE_URL", ""),
         payments_queue_url=env("PAYMENTS_QUEUE_URL", ""),
         reminder_state_machine_arn=env("REMINDER_STATE_MACHINE_ARN", ""),
         user_pool_id=env("USER_POOL_ID", ""),

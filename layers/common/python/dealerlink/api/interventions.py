@@ -14,6 +14,7 @@ from pynamodb.expressions.condition import Condition
 
 from dealerlink.adapters.messaging import enqueue
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
+from dealerlink.api.media import media_json
 from dealerlink.api.paging import page, page_request
 from dealerlink.domain import search
 from dealerlink.domain.checklists import manufacturer_checklists
@@ -32,7 +33,7 @@ from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
-from dealerlink.store import checklists, customers
+from dealerlink.store import checklists, customers, media
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import dealership_pk
@@ -223,8 +224,9 @@ def create_from_phone(principal: Principal) -> Response:
 
 @route(bp, ONE, "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))
 def read_intervention(dealership_id: str, intervention_id: str) -> dict[str, Any]:
-    """One intervention with its worklist totals and whether it can be sent."""
-    return to_json(store.get(dealership_id, intervention_id))
+    """One intervention with its worklist totals, its media and whether it can be sent."""
+    item = to_json(store.get(dealership_id, intervention_id))
+    return item | {"media": [media_json(m) for m in media.of_intervention(dealership_id, intervention_id)]}
 
 
 @route(bp, ONE, "PATCH", access=Access.STAFF, roles=WRITERS, tags=("interventions",))

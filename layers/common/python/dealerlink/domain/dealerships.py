@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from dealerlink.domain.media import MediaLimits
 from dealerlink.domain.validation import LANGUAGES
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,6 +75,18 @@ class AfterSales(_Strict):
     reminders: Reminders = Reminders()
 
 
+class MediaQuotas(_Strict):
+    """F-4.1: limits per intervention, the FAQ's defaults; a dealership may raise or lower them."""
+
+    max_photos: int = Field(default=50, ge=1, le=500)
+    max_video_seconds: int = Field(default=300, ge=10, le=3600)
+    max_total_video_seconds: int = Field(default=600, ge=10, le=7200)
+    max_attachments: int = Field(default=20, ge=0, le=100)
+
+    def limits(self) -> MediaLimits:
+        return MediaLimits(**self.model_dump())
+
+
 class PhotoExport(_Strict):
     enabled: bool = False
     partner: str | None = Field(default=None, max_length=80)
@@ -103,6 +116,7 @@ class DealershipSettings(_Strict):
     modes: list[Literal["after_sales", "sales"]] = Field(default=["after_sales", "sales"], min_length=1)
     after_sales: AfterSales = AfterSales()
     sales: Sales = Sales()
+    media: MediaQuotas = MediaQuotas()
 
     @model_validator(mode="after")
     def _main_brand_is_a_brand(self) -> DealershipSettings:

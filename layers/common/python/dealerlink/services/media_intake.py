@@ -1,0 +1,197 @@
+"""Media intake (F-4.1, F-4.5): judge what arrived in the media bucket and take it in, once.
+
+S3 says an original arrived. This finds the medium it was signed for (bytes nobody signed
+for are deleted), checks size and real type, then: photos get their renditions at once,
+videos are probed for their duration and handed to the transcoder, attachments are ready.
+Anything outside the rules is deleted and the medium rejected with its reason; its quota
+goes back. Every step is conditional on the medium's status, so a duplicate notification or
+completion event finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any
+
+from dealerlink.adapters import storage
+from dealerlink.adapters.transcoder import TranscodeRequest, transcoder
+from dealerlink.domain.media import (
+    MediaKind,
+    MediaLimits,
+    MediaRef,
+    MediaRejectedError,
+    MediaStatus,
+    check_arrived,
+    parse_original_key,
+)
+from dealerlink.domain.video import JobOutcome, check_duration, probe, video_outputs
+from dealerlink.errors import ConflictError
+from dealerlink.store import media as store
+from dealerlink.store.dealerships import get_dealership
+
+HEAD_BYTES = 64 * 1024
+Media = store.Media
+
+
+def take_in(key: str) -> str:
+    """Take in the object at ``key``; answers what happened (for logs and metrics)."""
+    ref = parse_original_key(key)
+    if ref is None:
+        return "ignored"
+    item = store.find(ref)
+    if item is None:
+        storage.delete(key)  # nobody signed for it, or its medium was deleted meanwhile
+        return "stray"
+    if item.kind == MediaKind.VIDEO and item.status == MediaStatus.PROCESSING and not item.job_id:
+        return _start_transcoding(item)  # a retry after the job could not be started
+    if item.status != MediaStatus.UPLOADING:
+        return "duplicate"
+    arrived = storage.head(key)
+    if arrived is None:
+        return "gone"
+    limits = get_dealership(ref.dealership_id).settings.media.limits()
+    try:
+        content_type = check_arrived(
+            MediaKind(item.kind), storage.read_range(key, 0, HEAD_BYTES), arrived.size, int(item.declared_size)
+        )
+        if item.kind == MediaKind.PHOTO:
+            return _photo(item, content_type, arrived.size)
+        if item.kind == MediaKind.VIDEO:
+            return _video(item, content_type, arrived.size, limits)
+        store.change(
+            item, _arrived(content_type, arrived.size, MediaStatus.READY), Media.status == MediaStatus.UPLOADING
+        )
+        return "ready"
+    except MediaRejectedError as rejected:
+        storage.delete_prefix(ref.prefix)
+        store.release(item, status=MediaStatus.REJECTED.value, code=rejected.code, reason=rejected.message)
+        return "rejected"
+
+
+def _arrived(content_type: str, size: int, status: MediaStatus) -> list[Any]:
+    return [
+        Media.status.set(status.value),
+        Media.content_type.set(content_type),
+        Media.size.set(size),
+        Media.upload_id.remove(),
+        Media.completing.remove(),
+    ]
+
+
+def _photo(item: store.Media, content_type: str, size: int) -> str:
+    from dealerlink.adapters.imaging import photo_renditions  # Pillow: the media function only
+
+    photo = photo_renditions(storage.read(item.ref.original_key))
+    for rendition in photo.renditions:
+        storage.write(item.ref.rendition_key(1, rendition.name), rendition.data, rendition.content_type)
+    version = {
+        "version": 1,
+        "base": None,
+        "shapes": [],
+        "status": MediaStatus.READY.value,
+        "renditions": [
+            {"name": r.name, "content_type": r.content_type, "width": r.width, "height": r.height}
+            for r in photo.renditions
+        ],
+        "created_at": datetime.now(UTC).isoformat(),
+        "created_by": item.created_by,
+    }
+    store.change(
+        item,
+        [
+            *_arrived(content_type, size, MediaStatus.READY),
+            Media.width.set(photo.width),
+            Media.height.set(photo.height),
+            Media.versions.set(json.dumps([version])),
+            Media.current_version.set(1),
+        ],
+        Media.status == MediaStatus.UPLOADING,
+    )
+    return "ready"
+
+
+def _video(item: store.Media, content_type: str, size: int, limits: MediaLimits) -> str:
+    key = item.ref.original_key
+    info = probe(lambda offset, length: storage.read_range(key, offset, length), size)
+    usage, _ = store.usage_and_order(item.dealership_id, item.intervention_id)
+    check_duration(info, limits, usage.video_seconds - float(item.counted_seconds))
+    try:
+        store.count_video(item, round(info.duration_seconds, 3), limits)
+    except ConflictError as error:
+        if error.code != "quota_exceeded":
+            raise
+        raise MediaRejectedError(
+            "too_long", f"the intervention's videos would last more than {limits.max_total_video_seconds} seconds"
+        ) from None
+    store.change(
+        item,
+        [
+            *_arrived(content_type, size, MediaStatus.PROCESSING),
+            Media.width.set(info.width) if info.width else Media.width.remove(),
+            Media.height.set(info.height) if info.height else Media.height.remove(),
+            Media.duration_seconds.set(round(info.duration_seconds, 3)),
+            Media.codec.set(info.codec) if info.codec else Media.codec.remove(),
+        ],
+        Media.status == MediaStatus.UPLOADING,
+    )
+    return _start_transcoding(item)
+
+
+def _start_transcoding(item: store.Media) -> str:
+    """Start the job; the transcoder's idempotency token (the media id) makes a retry start none."""
+    ref = item.ref
+    job_id = transcoder().start(
+        TranscodeRequest(
+            token=f"{ref.media_id}-1",
+            input_key=ref.original_key,
+            output_prefix=ref.video_prefix,
+            user_metadata={
+                "dealership_id": ref.dealership_id,
+                "intervention_id": ref.intervention_id,
+                "media_id": ref.media_id,
+            },
+        )
+    )
+    with suppress(ConflictError):  # the job finished (and was recorded) before its id could be
+        store.change(item, [Media.job_id.set(job_id)], Media.status == MediaStatus.PROCESSING)
+    return "processing"
+
+
+def transcode_finished(outcome: JobOutcome) -> str:
+    """Mark a video ready (HLS, MP4, poster) or failed; a duplicate event finds it done already."""
+    meta = outcome.user_metadata
+    ref = MediaRef(meta["dealership_id"], meta["intervention_id"], meta["media_id"])
+    for _attempt in range(3):  # the job id may be recorded at the same moment: re-read and retry
+        item = store.find(ref)
+        if item is None:
+            storage.delete_prefix(ref.video_prefix)  # deleted while transcoding: drop the outputs
+            return "stray"
+        if item.status != MediaStatus.PROCESSING:
+            return "duplicate"
+        try:
+            return _record_outcome(item, outcome)
+        except ConflictError:
+            continue
+    raise ConflictError("the medium keeps changing; the event will be retried", code="stale_media")
+
+
+def _record_outcome(item: store.Media, outcome: JobOutcome) -> str:
+    ref = item.ref
+    if outcome.status != "COMPLETE":
+        storage.delete_prefix(ref.video_prefix)
+        store.release(item, status=MediaStatus.FAILED.value, code="transcode_failed", reason=outcome.error or "failed")
+        return "failed"
+    outputs = video_outputs(ref.video_prefix)
+    keys = {"hls_master": outputs.hls_master, "mp4": outputs.mp4, "poster": outputs.poster}
+    store.change(
+        item,
+        [
+            Media.status.set(MediaStatus.READY.value),
+            Media.outputs.set(json.dumps(keys)),
+            Media.job_id.set(outcome.job_id),
+        ],
+        Media.status == MediaStatus.PROCESSING,
+    )
+    return "ready"

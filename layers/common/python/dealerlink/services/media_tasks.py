@@ -1,0 +1,109 @@
+"""Work the API hands to the media function through the tasks queue: annotated photo versions
+(F-4.3) and download archives (F-4.4). Each task checks the state it was asked for, so a
+redelivered task does nothing twice."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from typing import Any
+
+from dealerlink.adapters import storage
+from dealerlink.domain.annotations import parse_shapes
+from dealerlink.domain.media import MediaKind, MediaRef, MediaStatus, safe_filename
+from dealerlink.errors import ConflictError
+from dealerlink.store import archives
+from dealerlink.store import media as store
+
+Media = store.Media
+STORED = {"image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"}  # compressed already
+
+
+def run(task: dict[str, Any]) -> str:
+    """Run one task; answers what happened (for logs and metrics)."""
+    if task.get("task") == "annotate":
+        ref = MediaRef(task["dealership_id"], task["intervention_id"], task["media_id"])
+        return annotate(ref, int(task["version"]))
+    if task.get("task") == "archive":
+        return build_archive(task["dealership_id"], task["intervention_id"], task["archive_id"])
+    return "unknown"
+
+
+def annotate(ref: MediaRef, number: int) -> str:
+    """Render version ``number`` of a photo: its shapes drawn on the original, then renditions."""
+    from dealerlink.adapters.imaging import annotate as draw
+    from dealerlink.adapters.imaging import photo_renditions
+
+    item = store.find(ref)
+    version = next((v for v in item.version_list if v["version"] == number), None) if item else None
+    if item is None or version is None or version["status"] != MediaStatus.PROCESSING:
+        return "duplicate"
+    photo = photo_renditions(draw(storage.read(ref.original_key), parse_shapes(version["shapes"])))
+    for rendition in photo.renditions:
+        storage.write(ref.rendition_key(number, rendition.name), rendition.data, rendition.content_type)
+    renditions = [
+        {"name": r.name, "content_type": r.content_type, "width": r.width, "height": r.height} for r in photo.renditions
+    ]
+    for _attempt in range(3):  # someone may change the medium meanwhile (visibility…): re-read, retry
+        versions = [
+            {**v, "status": MediaStatus.READY.value, "renditions": renditions} if v["version"] == number else v
+            for v in item.version_list
+        ]
+        try:
+            store.change(item, [Media.versions.set(json.dumps(versions)), Media.current_version.set(number)])
+            return "ready"
+        except ConflictError:
+            item = store.find(ref)
+            if item is None:
+                return "gone"
+    raise ConflictError("the photo keeps changing; the task will be retried", code="stale_media")
+
+
+def download_key(item: store.Media, quality: str) -> tuple[str, str]:
+    """The object to hand out for ``quality`` and the name to save it under.
+
+    Originals are what was uploaded; web quality is the current photo version's largest JPEG
+    rendition, the video's MP4, and the attachment itself.
+    """
+    original_name = safe_filename(item.filename, item.media_id, item.content_type or item.declared_type)
+    if quality == "originals" or item.kind == MediaKind.ATTACHMENT:
+        return item.ref.original_key, original_name
+    stem = original_name.rsplit(".", 1)[0]
+    if item.kind == MediaKind.VIDEO:
+        return item.output_keys["mp4"], f"{stem}.mp4"
+    version = next(v for v in item.version_list if v["version"] == item.current_version)
+    largest = max(
+        (r for r in version["renditions"] if r["name"].endswith(".jpg") and r["name"] != "thumb.jpg"),
+        key=lambda r: r["width"],
+    )
+    return item.ref.rendition_key(int(item.current_version), largest["name"]), f"{stem}.jpg"
+
+
+def build_archive(dealership_id: str, intervention_id: str, archive_id: str) -> str:
+    """Stream every ready medium into one zip in S3, one chunk in memory at a time."""
+    item = archives.get(dealership_id, intervention_id, archive_id)
+    if item.status != "building":
+        return "duplicate"
+    media = [m for m in store.of_intervention(dealership_id, intervention_id) if m.status == MediaStatus.READY]
+    key = archives.archive_key(dealership_id, intervention_id, archive_id)
+    sink = storage.MultipartSink(key, "application/zip")
+    try:
+        with zipfile.ZipFile(sink, mode="w", allowZip64=True) as archive:
+            for position, medium in enumerate(media, start=1):
+                source, filename = download_key(medium, item.quality)
+                kind = MediaKind(medium.kind)
+                compress = zipfile.ZIP_STORED if (medium.content_type or "") in STORED else zipfile.ZIP_DEFLATED
+                entry = zipfile.ZipInfo(f"{position:02d}-{kind}-{filename}")
+                entry.compress_type = compress
+                with archive.open(entry, mode="w", force_zip64=True) as out:
+                    for chunk in storage.stream(source):
+                        out.write(chunk)
+        size = sink.finish()
+    except Exception as error:  # noqa: BLE001 - recorded on the archive, which the client polls
+        sink.abort()
+        archives.finish(
+            item, key=None, size=None, files=0, error=f"could not build the archive: {type(error).__name__}"
+        )
+        return "failed"
+    archives.finish(item, key=key, size=size, files=len(media))
+    return "ready"
