@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
@@ -173,6 +173,14 @@ def delete_prefix(prefix: str) -> int:
     return deleted
 
 
+def list_keys(prefix: str) -> list[str]:
+    s3 = client("s3")
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=_bucket(), Prefix=prefix):
+        keys += [obj["Key"] for obj in page.get("Contents", [])]
+    return keys
+
+
 def delete(key: str) -> None:
     client("s3").delete_object(Bucket=_bucket(), Key=key)
 
@@ -186,6 +194,12 @@ def signed_download(key: str, filename: str, seconds: int = SIGNED_SECONDS) -> s
         ExpiresIn=seconds,
     )
     return url
+
+
+def origin() -> str:
+    """The scheme://host[:port] signed URLs point at (a preview's CSP allows it)."""
+    parts = urlsplit(signed_view("origin"))
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def signed_view(key: str, seconds: int = SIGNED_SECONDS) -> str:
