@@ -11,6 +11,7 @@ from chalice import Chalice
 from dealerlink.api import (
     accounts,
     checklists,
+    customers,
     dealerships,
     devices,
     downloads,
@@ -19,11 +20,27 @@ from dealerlink.api import (
     interventions,
     media,
     openapi,
+    public,
+    sending,
     users,
 )
 
 app = Chalice(app_name="dealerlink-api")
 app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
 edge.install(app)
-for blueprint in (health, openapi, accounts, dealerships, users, devices, interventions, checklists, media, downloads):
+for blueprint in (
+    health,
+    openapi,
+    accounts,
+    dealerships,
+    users,
+    devices,
+    interventions,
+    checklists,
+    media,
+    downloads,
+    sending,
+    customers,
+    public,
+):
     app.register_blueprint(blueprint.bp)

@@ -1,8 +1,9 @@
-"""Pages function: re-renders customer pages into the site bucket when their records change.
+"""Pages function: re-renders a customer page into the site bucket whenever its file changes.
 
-It reads the table stream and picks the changes that touch a page; the page renderers
-arrive with the customer page (issue: sending and the customer page). Until then it
-reports what it saw and renders nothing.
+It reads the table stream (template.yaml filters it to interventions and media): each changed
+file with a link is published once per batch, however many records name it; a link that was
+revoked, replaced or deleted takes its page off the site. A page that fails is reported by its
+first record, so Lambda retries from there (and bisects), then the DLQ keeps it.
 """
 
 from __future__ import annotations
@@ -13,21 +14,54 @@ from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, ev
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.observability import observability
+from dealerlink.services import pages
 
 logger, metrics = observability("pages")
 
-# Item types whose change re-renders a customer page; filled in by the customer-page issue.
-PAGE_TYPES: frozenset[str] = frozenset()
+PAGE_TYPES = frozenset({"intervention", "media"})
+
+
+def _work(event: DynamoDBStreamEvent) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """(dealership, intervention) to publish and tokens to take down, each with the sequence
+    number of its first record."""
+    publish: dict[tuple[str, str], str] = {}
+    unpublish: dict[str, str] = {}
+    for record in event.records:
+        change = record.dynamodb
+        if change is None:
+            continue
+        new, old = change.new_image or {}, change.old_image or {}
+        image = new or old
+        if image.get("type") not in PAGE_TYPES:
+            continue
+        sequence = str(change.sequence_number)
+        target = (str(image["dealership_id"]), str(image["intervention_id"]))
+        if image.get("type") == "media" or new.get("page_token"):
+            publish.setdefault(target, sequence)
+        if old.get("page_token") and old.get("page_token") != new.get("page_token"):
+            unpublish.setdefault(str(old["page_token"]), sequence)
+    return publish, unpublish
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict[str, Any]:
-    changed = [
-        record
-        for record in event.records
-        if record.dynamodb and (record.dynamodb.new_image or {}).get("type") in PAGE_TYPES
-    ]
-    metrics.add_metric(name="PagesToRender", unit="Count", value=len(changed))
-    return {"batchItemFailures": []}
+    publish, unpublish = _work(event)
+    failed: list[str] = []
+    for token, sequence in unpublish.items():
+        try:
+            pages.unpublish(token)
+            metrics.add_metric(name="PagesRemoved", unit="Count", value=1)
+        except Exception:
+            logger.exception("page removal failed")
+            failed.append(sequence)
+    for (dealership_id, intervention_id), sequence in publish.items():
+        try:
+            outcome = pages.publish(dealership_id, intervention_id)
+            metrics.add_metric(name=f"Pages{outcome.capitalize().replace('_', '')}", unit="Count", value=1)
+        except Exception:
+            logger.exception("page rendering failed", extra={"intervention_id": intervention_id})
+            failed.append(sequence)
+    first = sorted(failed, key=int)[:1]
+    return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in first]}

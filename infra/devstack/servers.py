@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from devstack.template import REGION
+from devstack.template import REGION, page_headers
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -56,6 +56,7 @@ def api_server(app: Any, host: str, port: int) -> _Server:
 
 def site_server(site_bucket: str, api_port: int, host: str, port: int) -> _Server:
     s3 = boto3.session.Session().client("s3", region_name=REGION)
+    pages = page_headers()
 
     class CloudFront(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -76,14 +77,21 @@ def site_server(site_bucket: str, api_port: int, host: str, port: int) -> _Serve
             key = self.path.split("?", 1)[0].lstrip("/")
             if key.endswith("/"):
                 key += "index.html"
+            wanted = self.headers.get("Range")  # video players seek with ranges, as CloudFront allows
             try:
-                obj = s3.get_object(Bucket=site_bucket, Key=key)
-            except ClientError:
-                self._send(404, b"Not found", {"Content-Type": "text/plain; charset=utf-8"})
+                obj = s3.get_object(Bucket=site_bucket, Key=key, **({"Range": wanted} if wanted else {}))
+            except ClientError as error:
+                status = 416 if error.response.get("Error", {}).get("Code") == "InvalidRange" else 404
+                self._send(status, b"Not found", {"Content-Type": "text/plain; charset=utf-8"})
                 return
             content_type = obj.get("ContentType") or mimetypes.guess_type(key)[0] or "application/octet-stream"
-            headers = {"Content-Type": content_type, "Cache-Control": "no-cache"}
-            self._send(200, obj["Body"].read(), headers)
+            headers = {"Content-Type": content_type, "Cache-Control": obj.get("CacheControl") or "no-cache", **pages}
+            headers["Accept-Ranges"] = "bytes"
+            if obj.get("ContentDisposition"):
+                headers["Content-Disposition"] = obj["ContentDisposition"]
+            if obj.get("ContentRange"):
+                headers["Content-Range"] = obj["ContentRange"]
+            self._send(206 if obj.get("ContentRange") else 200, obj["Body"].read(), headers)
 
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -75,7 +75,8 @@ class System:
 
         self.stack = build_stack()
         # The functions' environment: set before any handler module (PynamoDB models) loads.
-        os.environ.update({**self.stack.environment, **LOCAL_OVERRIDES})
+        site_url = f"http://{self.host}:{self.ports.site}"
+        os.environ.update({**self.stack.environment, **LOCAL_OVERRIDES, "SITE_URL": site_url})
 
         from devstack.seed import seed_demo
 

@@ -349,6 +349,23 @@ def _lifecycle(config: dict[str, Any]) -> dict[str, Any]:
     return {"Rules": rules}
 
 
+def page_headers(template: dict[str, Any] | None = None) -> dict[str, str]:
+    """The response headers CloudFront adds to customer pages (PageHeadersPolicy), for the local
+    stand-in: the same CSP, referrer and robots rules on 127.0.0.1 as on AWS."""
+    config = (template or load_template())["Resources"]["PageHeadersPolicy"]["Properties"][
+        "ResponseHeadersPolicyConfig"
+    ]
+    security = config["SecurityHeadersConfig"]
+    headers = {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+    }
+    headers.update({item["Header"]: item["Value"] for item in config.get("CustomHeadersConfig", {}).get("Items", [])})
+    return headers
+
+
 def build_stack(
     session: boto3.session.Session | None = None,
     parameters: dict[str, str] | None = None,

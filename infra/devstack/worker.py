@@ -74,8 +74,19 @@ class _Stream:
     batch_size: int
     max_retries: int
     failure_queue_arn: str | None
+    patterns: list[dict[str, Any]] = field(default_factory=list)  # FilterCriteria: deliver only matches
     iterators: dict[str, str] = field(default_factory=dict)
     attempts: int = 0
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda's event filtering, for the exact-value patterns the template uses: a list lists
+    the accepted values, an object matches key by key."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(matches(p, value.get(k)) for k, p in pattern.items())
+    if isinstance(pattern, list):
+        return value in pattern
+    return bool(pattern == value)
 
 
 class Worker:
@@ -115,6 +126,7 @@ class Worker:
                 self.taps.append((spec, handler, self.stack.rule_taps[(spec.logical_id, name)]))
             elif kind == "DynamoDB":
                 failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+                filters = props.get("FilterCriteria", {}).get("Filters", [])
                 self.streams.append(
                     _Stream(
                         spec.logical_id,
@@ -123,6 +135,7 @@ class Worker:
                         int(props.get("BatchSize", 100)),
                         int(props.get("MaximumRetryAttempts", 3)),
                         failure,
+                        [json.loads(f["Pattern"]) for f in filters],
                     )
                 )
             elif kind in ("ScheduleV2", "Schedule"):
@@ -215,6 +228,8 @@ class Worker:
                     continue
                 response = self.streams_client.get_records(ShardIterator=iterator, Limit=stream.batch_size)
                 records = response.get("Records", [])
+                if stream.patterns:
+                    records = [r for r in records if any(matches(p, r) for p in stream.patterns)]
                 if not records:
                     stream.iterators[shard_id] = response.get("NextShardIterator", "")
                     continue

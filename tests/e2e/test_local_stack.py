@@ -11,7 +11,6 @@ import requests
 from devstack.seed import DEMO_DEALERSHIP_ID
 from tests.e2e.conftest import RunningStack, free_port, start_stack
 
-MEDIA_BUCKET = "dealerlink-local-media-123456789012-eu-west-1"
 SITE_BUCKET = "dealerlink-local-site-123456789012-eu-west-1"
 TABLE = "dealerlink-local-main"
 
@@ -32,34 +31,6 @@ def test_health_through_the_api_and_through_cloudfront(local_stack: RunningStack
     assert direct.json() == edge.json()
     assert set(direct.json()["checks"].values()) == {"ok"}
     assert edge.headers["X-Content-Type-Options"] == "nosniff"
-
-
-def test_uploaded_object_reaches_the_media_handler_exactly_once(local_stack: RunningStack) -> None:
-    key = f"dealerships/{DEMO_DEALERSHIP_ID}/inbox/e2e-photo.jpg"
-    local_stack.client("s3").put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"\xff\xd8\xff" + b"1" * 61)
-    dynamodb = local_stack.client("dynamodb")
-
-    def read() -> dict[str, Any] | None:
-        item: dict[str, Any] | None = dynamodb.get_item(
-            TableName=TABLE,
-            Key={"PK": {"S": f"DLR#{DEMO_DEALERSHIP_ID}"}, "SK": {"S": "OBJ#inbox/e2e-photo.jpg"}},
-            ConsistentRead=True,
-        ).get("Item")
-        return item
-
-    item = _eventually(read, lambda found: found is not None)
-    assert item is not None, "the media handler never recorded the upload"
-    time.sleep(1.5)  # several more worker passes: a redelivery would show now
-    item = read()
-    assert item is not None
-    assert (item["deliveries"]["N"], item["size"]["N"], item["type"]["S"]) == ("1", "64", "received_object")
-    sqs = local_stack.client("sqs")
-    for queue in ("dealerlink-local-media-uploads", "dealerlink-local-media-uploads-dlq"):
-        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-        )["Attributes"]
-        assert attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
 
 
 def test_table_changes_reach_the_stream_handlers(local_stack: RunningStack) -> None:

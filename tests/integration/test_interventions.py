@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import pytest
 from chalice.test import Client
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
 
 from dealerlink.ids import new_id
+from dealerlink.store import outbox
 from dealerlink.store.users import save_user
+from devstack.template import LocalStack
+from devstack.worker import Worker
+from tests.integration.flows import until
 from tests.integration.tenants import Tenant, call
 
 
@@ -76,23 +79,6 @@ def test_back_office_creates_an_intervention_with_every_field(api: Client, tenan
     foreign = full_intervention(assignee_id=tenant_b.users["back_office"].user_id)
     status, answer = call(api, "POST", _path(tenant_a), tenant_a.bearer("back_office"), foreign)
     assert (status, answer["error"]["field"]) == (400, "assignee_id")
-
-
-@pytest.fixture
-def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's in-process DynamoDB is not thread-safe; give it the atomicity DynamoDB has, so
-    concurrent requests test our conditions rather than moto's dictionaries."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "get_item", "update_item", "query", "batch_get_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)
 
 
 @pytest.mark.usefixtures("atomic_dynamodb")
@@ -270,7 +256,9 @@ def test_stock_files_become_direct_messages_to_be_sent(api: Client, tenant_a: Te
     assert "module: used_car_stock" not in " ".join(message["readiness"]["missing"])
 
 
-def test_manual_accept_records_the_approval_and_tells_the_customer(api: Client, tenant_a: Tenant) -> None:
+def test_manual_accept_records_the_approval_and_tells_the_customer(
+    api: Client, tenant_a: Tenant, stack: LocalStack
+) -> None:
     headers = tenant_a.bearer("back_office")
     _, created = call(api, "POST", _path(tenant_a), headers, full_intervention())
     accept = _path(tenant_a, f"/{created['id']}/manual-accept")
@@ -292,12 +280,19 @@ def test_manual_accept_records_the_approval_and_tells_the_customer(api: Client, 
     )
     again = call(api, "POST", accept, headers, {"accepted_work_ids": ["w2"], "origin": "phone"})
     assert (again[0], again[1]["error"]["code"]) == (409, "answers_locked")
-    queue = boto3.client("sqs").receive_message(
-        QueueUrl=boto3.client("sqs").get_queue_url(QueueName="dealerlink-local-outbox")["QueueUrl"],
-        MaxNumberOfMessages=10,
+    # The confirmation is in the outbox, written with the answers; the notify function delivers it.
+    sent = until(
+        Worker(stack, schedule_seconds=3600),
+        lambda: sorted(i.kind for i in outbox.of_subject(tenant_a.dealership_id, created["id"]) if i.status == "sent"),
+        lambda kinds: kinds == ["email", "sms"],
     )
-    kinds = sorted(json.loads(m["Body"])["kind"] for m in queue["Messages"])
-    assert kinds == ["email", "sms"]
+    assert sent == ["email", "sms"]
+    (email,) = [
+        m
+        for m in ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
+        if "claire.martin@example.com" in m.destinations["ToAddresses"]
+    ]
+    assert "180,00" in email.body  # in the customer's language (fr)
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
         "intervention_id": b.objects["intervention_id"],
         "checklist_id": b.objects["checklist_id"],
         "media_id": b.objects["media_id"],
+        "customer_id": b.objects["customer_id"],
         "archive_id": b.objects["archive_id"],
     }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
@@ -46,10 +47,16 @@ def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
             "POST",
             f"/v1/dealerships/{b.dealership_id}/interventions",
             b.bearer("back_office"),
-            {"mode": "after_sales", "module": "mechanics", "reference": "B-1"},
+            {
+                "mode": "after_sales",
+                "module": "mechanics",
+                "reference": "B-1",
+                "contact": {"title": "mr", "last_name": "Bravo", "email": "customer@bravo.example"},
+            },
         )
         assert status == 201, created
         b.objects["intervention_id"] = created["id"]
+        b.objects["customer_id"] = created["customer_id"]
         status, checklist = call(
             client,
             "POST",

@@ -44,11 +44,14 @@ def test_s3_notifications_reach_the_media_handler_through_sqs(stack: LocalStack)
 
 def test_only_originals_notify_the_media_function(stack: LocalStack) -> None:
     worker = Worker(stack, schedule_seconds=3600)
+    while worker.tick():  # S3's test event when notifications were configured
+        pass
+    before = worker.invocations.get("MediaFunction/SQS", 0)
     rendition = MediaRef(DEALERSHIP, new_id(), new_id()).rendition_key(1, "w640.jpg")
     boto3.client("s3").put_object(Bucket=stack.environment["MEDIA_BUCKET"], Key=rendition, Body=b"x")
     for _ in range(3):
         worker.tick()
-    assert worker.invocations.get("MediaFunction/SQS", 0) == 0
+    assert worker.invocations.get("MediaFunction/SQS", 0) == before
 
 
 def test_table_stream_records_reach_the_stats_handler(stack: LocalStack) -> None:

@@ -99,7 +99,9 @@ def test_user_pool_has_one_group_per_role_and_the_password_policy() -> None:
 def test_cloudfront_serves_pages_from_the_bucket_and_the_api_under_api() -> None:
     config = RESOURCES["SiteDistribution"]["Properties"]["DistributionConfig"]
     behaviours = {b["PathPattern"]: b["TargetOriginId"] for b in config["CacheBehaviors"]}
-    assert behaviours == {"/p/*": "site", "/api/*": "api"}
+    assert behaviours == {"/p/assets/*": "site", "/p/*": "site", "/api/*": "api"}
+    order = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    assert order.index("/p/assets/*") < order.index("/p/*")  # CloudFront takes the first match
     site_origin = next(o for o in config["Origins"] if o["Id"] == "site")
     assert "OriginAccessControlId" in site_origin
 

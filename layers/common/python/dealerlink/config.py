@@ -27,6 +27,8 @@ class Settings:
     user_pool_client_id: str
     secrets_key_id: str
     sender_email: str
+    site_url: str
+    backoffice_url: str
 
 
 @lru_cache(maxsize=1)
@@ -48,4 +50,6 @@ def settings() -> Settings:
         user_pool_client_id=env("USER_POOL_CLIENT_ID", ""),
         secrets_key_id=env("SECRETS_KEY_ID", ""),
         sender_email=env("SENDER_EMAIL", "no-reply@dealerlink.example"),
+        site_url=env("SITE_URL", "https://links.dealerlink.example"),
+        backoffice_url=env("BACKOFFICE_URL", "https://app.dealerlink.example"),
     )

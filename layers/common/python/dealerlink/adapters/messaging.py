@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
+from botocore.exceptions import ClientError
 from pydantic import TypeAdapter
 
 from dealerlink.adapters.aws import client
 from dealerlink.config import settings
 from dealerlink.domain.outbox import EmailMessage, OutboxMessage, SmsMessage
+
+# Refusals that retrying cannot fix: the address or number itself is wrong. Anything else
+# (throttling, an unverified sender, an outage) is retried by the queue.
+PERMANENT = {"InvalidParameterValue", "InvalidParameter", "InvalidParameterException", "OptedOut"}
+
+
+class DeliveryRefusedError(Exception):
+    """The provider refused this message for good; ``reason`` is its words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @lru_cache(maxsize=1)
@@ -26,26 +40,43 @@ def parse_outbox(payload: str | dict[str, Any]) -> EmailMessage | SmsMessage:
 
 
 def enqueue(message: EmailMessage | SmsMessage) -> None:
-    """Put a message in the outbox; the notify function delivers it (retries, then DLQ)."""
-    client("sqs").send_message(QueueUrl=settings().outbox_queue_url, MessageBody=message.model_dump_json())
+    """Put a message in the outbox queue; the notify function delivers it (retries, then DLQ)."""
+    enqueue_raw(message.model_dump(mode="json"))
+
+
+def enqueue_raw(body: dict[str, Any]) -> None:
+    client("sqs").send_message(QueueUrl=settings().outbox_queue_url, MessageBody=json.dumps(body))
+
+
+def _refused(error: ClientError) -> DeliveryRefusedError | None:
+    details = error.response.get("Error", {})
+    if details.get("Code") in PERMANENT:
+        return DeliveryRefusedError(f"{details.get('Code')}: {details.get('Message', '')}".strip(": "))
+    return None
 
 
 def send_email(message: EmailMessage) -> str:
     body = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
     if message.html:
         body["Html"] = {"Data": message.html, "Charset": "UTF-8"}
-    response = client("ses").send_email(
-        Source=settings().sender_email,
-        Destination={"ToAddresses": message.to},
-        Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"}, "Body": body},
-    )
+    try:
+        response = client("ses").send_email(
+            Source=settings().sender_email,
+            Destination={"ToAddresses": message.to},
+            Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"}, "Body": body},
+        )
+    except ClientError as error:
+        raise _refused(error) or error from None
     return str(response["MessageId"])
 
 
 def send_sms(message: SmsMessage) -> str:
-    response = client("sns").publish(
-        PhoneNumber=message.to,
-        Message=message.text,
-        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-    )
+    try:
+        response = client("sns").publish(
+            PhoneNumber=message.to,
+            Message=message.text,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )
+    except ClientError as error:
+        raise _refused(error) or error from None
     return str(response["MessageId"])

@@ -12,7 +12,6 @@ from chalice import Blueprint, Response
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 
-from dealerlink.adapters.messaging import enqueue
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
 from dealerlink.api.media import media_json
 from dealerlink.api.paging import page, page_request
@@ -28,11 +27,11 @@ from dealerlink.domain.interventions import (
     check_module,
     readiness,
 )
-from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
+from dealerlink.services import messages
 from dealerlink.store import checklists, customers, media
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
@@ -396,26 +395,9 @@ def manual_accept(dealership_id: str, intervention_id: str, principal: Principal
     settings = _settings(dealership_id)
     amount = accepted_gross(works, Decimal(settings.vat_rate), set(accepted))
     answers = {work_id: work_id in accepted for work_id in sorted(ids)}
-    answered = store.record_answers(item, answers, str(amount), origin, principal.subject)
-    notify_customer(answered, notify, settings.name, money(amount, settings.currency))
+    confirmation = messages.accepted(item, settings, notify, amount, len(accepted))
+    answered = store.record_answers(item, answers, str(amount), origin, principal.subject, messages=list(confirmation))
     return to_json(answered)
-
-
-def notify_customer(item: store.Intervention, channels: str, dealership: str, amount: dict[str, str]) -> None:
-    """Confirm a recorded approval to the customer through the outbox (the notify function sends)."""
-    contact = item.fields.get("contact") or {}
-    text = f"{dealership}: we recorded your approval for {item.reference} ({amount['amount']} {amount['currency']})."
-    if channels in ("email", "both") and contact.get("email"):
-        enqueue(
-            EmailMessage(
-                message_id=f"accept-{item.intervention_id}-email",
-                to=[contact["email"]],
-                subject=f"{dealership} - {item.reference}",
-                text=text,
-            )
-        )
-    if channels in ("sms", "both") and contact.get("phone"):
-        enqueue(SmsMessage(message_id=f"accept-{item.intervention_id}-sms", to=contact["phone"], text=text))
 
 
 @route(bp, "/v1/interventions", "GET", access=Access.STAFF, roles=READERS, tags=("interventions",))

@@ -20,6 +20,8 @@ class EmailMessage(BaseModel):
 
     kind: Literal["email"] = "email"
     message_id: str = Field(min_length=1, max_length=64)
+    dealership_id: str | None = None  # whose message it is, and what it tells of (its outcome is
+    subject_id: str | None = None  # recorded there): set when the message leaves the outbox
     to: list[str] = Field(min_length=1, max_length=50)
     subject: str = Field(min_length=1, max_length=998)
     text: str
@@ -39,6 +41,8 @@ class SmsMessage(BaseModel):
 
     kind: Literal["sms"] = "sms"
     message_id: str = Field(min_length=1, max_length=64)
+    dealership_id: str | None = None
+    subject_id: str | None = None
     to: str
     text: str = Field(min_length=1, max_length=1600)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from dealerlink.ids import new_id
 from dealerlink.store.table import BaseItem, dealership_pk
@@ -22,6 +22,20 @@ class Customer(BaseItem, discriminator="customer"):
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    block_email = BooleanAttribute(default=False)  # F-7.3: the customer opted out of this channel
+    block_sms = BooleanAttribute(default=False)
+    version = NumberAttribute(default=1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.customer_id,
+            **{
+                name: getattr(self, name) for name in ("title", "last_name", "first_name", "email", "phone", "language")
+            },
+            "preferences": {"block_email": bool(self.block_email), "block_sms": bool(self.block_sms)},
+            "version": self.version,
+            "created_at": self.created_at,
+        }
 
 
 class CustomerLookup(BaseItem, discriminator="customer_lookup"):

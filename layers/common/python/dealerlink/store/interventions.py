@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,13 @@ class Intervention(BaseItem, discriminator="intervention"):
     accepted_amount = UnicodeAttribute(null=True)  # decimal string, in the dealership's currency
     answered_at = UnicodeAttribute(null=True)
     answer_origin = UnicodeAttribute(null=True)  # customer_page | phone | in_person | email | other
+    page_token = UnicodeAttribute(null=True)  # the customer's link, once sent (revocable)
+    sent_at = UnicodeAttribute(null=True)
+    sent_by = UnicodeAttribute(null=True)
+    sent_channel = UnicodeAttribute(null=True)
+    read_at = UnicodeAttribute(null=True)
+    rating = UnicodeAttribute(null=True)  # {"stars", "comment", "at"} (JSON)
+    callback = UnicodeAttribute(null=True)  # {"message", "at"} (JSON)
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -80,23 +88,36 @@ def keywords_of(item: Intervention) -> set[str]:
     return set(search.keywords(item.reference, doc.get("vehicle") or {}, doc.get("contact")))
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _event(item: Intervention, actor: str, action: str, details: dict[str, Any] | None = None) -> HistoryEvent:
+def history_event(item: Intervention, actor: str, action: str, details: dict[str, Any] | None = None) -> HistoryEvent:
     return HistoryEvent(
         item.PK,
         f"HIST#{item.intervention_id}#{new_id()}",
         intervention_id=item.intervention_id,
-        at=_now(),
+        at=now(),
         actor=actor,
         action=action,
         details=json.dumps(details) if details else None,
     )
 
 
-def _index(item: Intervention) -> None:
+def add_history(dealership_id: str, intervention_id: str, actor: str, action: str, details: dict[str, Any]) -> None:
+    """Note something that happened to a file outside its own writes (a message that bounced)."""
+    HistoryEvent(
+        dealership_pk(dealership_id),
+        f"HIST#{intervention_id}#{new_id()}",
+        intervention_id=intervention_id,
+        at=now(),
+        actor=actor,
+        action=action,
+        details=json.dumps(details),
+    ).save()
+
+
+def index_item(item: Intervention) -> None:
     d = item.dealership_id
     item.GSI2PK, item.GSI2SK = f"DLR#{d}#INT", item.intervention_id
     if item.status == Status.CLOSED:
@@ -122,13 +143,13 @@ def create(
     """Create the intervention, its first history event and its keywords, and ``new_items``
     (a new customer and its look-ups) with it: all or nothing, none overwritten."""
     item.PK, item.SK = dealership_pk(item.dealership_id), f"INT#{item.intervention_id}"
-    item.created_at = item.updated_at = _now()
+    item.created_at = item.updated_at = now()
     item.status, item.version = Status.WAITING_TO_SEND.value, 1
-    _index(item)
+    index_item(item)
     try:
         with transaction({(item.PK, item.SK): ConflictError("intervention exists")}) as tx:
             tx.save(item, condition=Intervention.PK.does_not_exist())
-            tx.save(_event(item, actor, action, details))
+            tx.save(history_event(item, actor, action, details))
             for keyword in keywords_of(item):
                 tx.save(_keyword(item.dealership_id, keyword, item.intervention_id))
             for extra in new_items or []:
@@ -170,14 +191,14 @@ def edit(item: Intervention, changes: dict[str, Any], expected_version: int, act
     for name, value in changes.items():
         setattr(item, name, value)
     after = keywords_of(item)
-    item.version, item.updated_at = expected_version + 1, _now()
+    item.version, item.updated_at = expected_version + 1, now()
     try:
         with transaction({(item.PK, item.SK): ConflictError("conflict")}) as tx:
             tx.save(
                 item,
                 condition=(Intervention.version == expected_version) & (Intervention.status == Status.WAITING_TO_SEND),
             )
-            tx.save(_event(item, actor, "edited", {"fields": sorted(changes)}))
+            tx.save(history_event(item, actor, "edited", {"fields": sorted(changes)}))
             for gone in before - after:
                 tx.delete(_keyword(item.dealership_id, gone, item.intervention_id))
             for new in after - before:
@@ -188,33 +209,42 @@ def edit(item: Intervention, changes: dict[str, Any], expected_version: int, act
 
 
 def record_answers(
-    item: Intervention, answers: dict[str, bool], accepted_amount: str, origin: str, actor: str
+    item: Intervention,
+    answers: dict[str, bool],
+    accepted_amount: str,
+    origin: str,
+    actor: str,
+    *,
+    answerable: tuple[str, ...] = (Status.WAITING_TO_SEND.value, Status.SENT.value, Status.READ.value),
+    messages: Sequence[BaseItem] | None = None,
 ) -> Intervention:
-    """Lock the customer's answers: only once, and only before the file is answered or closed."""
-    answerable = (Status.WAITING_TO_SEND.value, Status.SENT.value, Status.READ.value)
+    """Lock the answers: only once, only from an ``answerable`` status, with the messages that
+    tell of them (customer confirmation, team notices) in the same transaction."""
     if item.status not in answerable:
         raise ConflictError(f"this intervention is {item.status}: its answers are locked", code="answers_locked")
     previous = item.version
-    item.status, item.version, item.updated_at = Status.ANSWERED.value, previous + 1, _now()
+    item.status, item.version, item.updated_at = Status.ANSWERED.value, previous + 1, now()
     item.answers, item.accepted_amount, item.answer_origin = json.dumps(answers), accepted_amount, origin
     item.answered_at = item.updated_at
-    _index(item)
+    index_item(item)
     locked = ConflictError("the answers were recorded meanwhile; they are locked", code="answers_locked")
     with transaction({(item.PK, item.SK): locked}) as tx:
         tx.save(item, condition=Intervention.status.is_in(*answerable) & (Intervention.version == previous))
-        tx.save(_event(item, actor, "answered", {"origin": origin, "accepted_amount": accepted_amount}))
+        tx.save(history_event(item, actor, "answered", {"origin": origin, "accepted_amount": accepted_amount}))
+        for message in messages or []:
+            tx.save(message)
     return item
 
 
 def close(item: Intervention, actor: str) -> Intervention:
     check_closable(item.status)
     previous = item.version
-    item.status, item.version, item.updated_at = Status.CLOSED.value, previous + 1, _now()
-    _index(item)
+    item.status, item.version, item.updated_at = Status.CLOSED.value, previous + 1, now()
+    index_item(item)
     already = ConflictError("this intervention is already closed", code="already_closed")
     with transaction({(item.PK, item.SK): already}) as tx:
         tx.save(item, condition=(Intervention.status != Status.CLOSED) & (Intervention.version == previous))
-        tx.save(_event(item, actor, "closed"))
+        tx.save(history_event(item, actor, "closed"))
     return item
 
 

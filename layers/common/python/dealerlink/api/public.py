@@ -1,0 +1,133 @@
+"""The customer's side (F-5.3-F-5.5, F-3.14): what the page's script calls, with the page token only.
+
+An unknown, revoked and malformed token all answer the same 404. Every change is conditional
+on the file's status and version: answers lock once, two confirmations at the same moment
+cannot both win, and after ``answered`` nothing can be changed through the link.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from chalice import Blueprint
+
+from dealerlink.api.edge import Access, read_json, route
+from dealerlink.domain.interventions import Status
+from dealerlink.domain.worklist import PAYABLE, accepted_gross, money, parse_works
+from dealerlink.errors import ValidationError
+from dealerlink.services import messages
+from dealerlink.store import interventions, pages, ratelimits, sending
+from dealerlink.store.dealerships import get_dealership
+
+bp = Blueprint(__name__)
+BASE = "/v1/public/pages/{token}"
+ANSWERABLE = (Status.SENT.value, Status.READ.value)
+ACTIONS_PER_MINUTE = 30
+
+
+def _opened(token: str, *, counted: bool = True) -> interventions.Intervention:
+    """The file the token opens (404 alike for every token that opens nothing)."""
+    opened = pages.resolve(token)
+    if counted:
+        ratelimits.hit(f"page#{token}", ACTIONS_PER_MINUTE, 60)
+    return interventions.get(opened.dealership_id, opened.subject_id)
+
+
+def _state(item: interventions.Intervention) -> dict[str, Any]:
+    return {
+        "status": item.status,
+        "version": item.version,
+        "locked": item.status in (Status.ANSWERED, Status.CLOSED),
+        "answers": json.loads(item.answers) if item.answers else None,
+        "rated": bool(item.rating),
+        "callback_requested": bool(item.callback),
+    }
+
+
+def _body(allow_empty: bool = False) -> dict[str, Any]:
+    if allow_empty and not (bp.current_request.raw_body or b"").strip():
+        return {}
+    return read_json(bp.current_request)
+
+
+@route(bp, BASE, "GET", access=Access.CUSTOMER, tags=("public",))
+def page_state(token: str) -> dict[str, Any]:
+    """Where the customer's file stands (the page polls it after an action)."""
+    return _state(_opened(token, counted=False))
+
+
+@route(bp, BASE + "/opened", "POST", access=Access.CUSTOMER, tags=("public",))
+def page_opened(token: str) -> dict[str, Any]:
+    """F-5.5: the first opening marks the file read and tells the team; later ones change nothing."""
+    item = _opened(token)
+    if item.status == Status.SENT:
+        settings = get_dealership(item.dealership_id).settings
+        sending.mark_read(item, list(messages.team(item, settings, "read")))
+    return _state(interventions.get(item.dealership_id, item.intervention_id))
+
+
+def _answers(raw: object, proposed: set[str]) -> dict[str, bool]:
+    if not isinstance(raw, dict):
+        raise ValidationError("answers maps each proposed work's id to true (approve) or false", field="answers")
+    for work_id, answer in raw.items():
+        if work_id not in proposed:
+            raise ValidationError(
+                f"{work_id!r} is not a proposed work of this page", field=f"answers.{work_id}", code="unknown_work"
+            )
+        if not isinstance(answer, bool):
+            raise ValidationError("approve with true, decline with false", field=f"answers.{work_id}")
+    for work_id in sorted(proposed - set(raw)):
+        raise ValidationError(
+            "approve or decline every proposed work", field=f"answers.{work_id}", code="answer_required"
+        )
+    return {str(k): bool(v) for k, v in raw.items()}
+
+
+@route(bp, BASE + "/answers", "POST", access=Access.CUSTOMER, tags=("public",))
+def confirm_answers(token: str) -> dict[str, Any]:
+    """F-5.3: approve or decline each proposed work and confirm: the file is answered, the answers lock."""
+    body = _body()
+    item = _opened(token)
+    works = parse_works(item.fields.get("works", []))
+    proposed = {str(w.id) for w in works if w.urgency in PAYABLE}
+    answers = _answers(body.get("answers"), proposed)
+    settings = get_dealership(item.dealership_id).settings
+    accepted = {work_id for work_id, yes in answers.items() if yes}
+    amount = accepted_gross(works, Decimal(settings.vat_rate), accepted)
+    notices = list(messages.team(item, settings, "answered", amount=amount))
+    answered = interventions.record_answers(
+        item, answers, str(amount), "customer_page", "customer", answerable=ANSWERABLE, messages=notices
+    )
+    return {**_state(answered), "accepted_amount": money(amount, settings.currency)}
+
+
+@route(bp, BASE + "/rating", "POST", access=Access.CUSTOMER, tags=("public",))
+def rate_dealer(token: str) -> dict[str, Any]:
+    """F-5.4: one rating of 1 to 5 stars, with an optional comment."""
+    body = _body()
+    stars, comment = body.get("stars"), body.get("comment")
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        raise ValidationError("stars is a whole number from 1 to 5", field="stars")
+    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
+        raise ValidationError("comment is a text of at most 2000 characters", field="comment")
+    item = _opened(token)
+    settings = get_dealership(item.dealership_id).settings
+    text = comment.strip() or None if comment else None
+    notices = list(messages.team(item, settings, "rated", stars=stars, comment=text))
+    return _state(sending.rate(item, stars, text, notices))
+
+
+@route(bp, BASE + "/callback", "POST", access=Access.CUSTOMER, tags=("public",))
+def request_callback(token: str) -> dict[str, Any]:
+    """F-5.4: the customer asks to be called back; the team is told (possible after answering too)."""
+    body = _body(allow_empty=True)
+    message = body.get("message")
+    if message is not None and (not isinstance(message, str) or len(message) > 1000):
+        raise ValidationError("message is a text of at most 1000 characters", field="message")
+    item = _opened(token)
+    settings = get_dealership(item.dealership_id).settings
+    text = message.strip() or None if message else None
+    notices = list(messages.team(item, settings, "callback", callback_message=text))
+    return _state(sending.request_callback(item, text, notices))

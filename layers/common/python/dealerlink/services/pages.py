@@ -1,0 +1,224 @@
+"""Customer pages (F-5.1, F-5.2, F-3.8): what the customer sees of an intervention, published to
+the site bucket on every change, or rendered as a preview before sending.
+
+``page_view`` turns the stored file into the renderer's view model; ``publish`` renders it to
+``p/<token>/index.html`` and keeps ``p/<token>/m/`` holding exactly the public, ready media
+(private or deleted media leave the site); ``unpublish`` takes a revoked link's page away.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from dealerlink.adapters import site, storage
+from dealerlink.domain.dealerships import Brand, DealershipSettings
+from dealerlink.domain.interventions import Status
+from dealerlink.domain.media import MediaKind, MediaStatus, Visibility, safe_filename
+from dealerlink.domain.worklist import parse_works, price_line, totals
+from dealerlink.pages import view as v
+from dealerlink.store import interventions, media
+from dealerlink.store.dealerships import get_dealership
+
+WIDTHS = (320, 640, 1280)
+
+
+@dataclass(frozen=True)
+class PublicMedia:
+    """The page's media and the copies that put them on the site."""
+
+    videos: tuple[v.Video, ...]
+    photos: tuple[v.Photo, ...]
+    attachments: tuple[v.Attachment, ...]
+    copies: tuple[site.Copy, ...]
+
+
+def customer_language(item: interventions.Intervention, settings: DealershipSettings) -> str:
+    contact = item.fields.get("contact") or {}
+    return str(contact.get("language") or settings.default_language)
+
+
+def brand_of(settings: DealershipSettings, code: str) -> Brand:
+    return next((b for b in settings.brands if b.code == code), settings.brands[0])
+
+
+def dealer(settings: DealershipSettings, brand: Brand) -> v.Dealer:
+    """The dealership as the customer sees it: a brand's own address, site and booking link win."""
+    booking = brand.booking_link or settings.booking_link
+    website = brand.website or settings.website
+    return v.Dealer(
+        name=settings.name,
+        timezone=settings.timezone,
+        address=brand.address or settings.address,
+        website=str(website) if website else None,
+        booking_link=str(booking) if booking else None,
+    )
+
+
+def customer(item: interventions.Intervention) -> v.Customer:
+    contact = item.fields.get("contact") or {}
+    return v.Customer(
+        title=contact.get("title"), first_name=contact.get("first_name"), last_name=contact.get("last_name")
+    )
+
+
+def vehicle(item: interventions.Intervention) -> v.Vehicle:
+    raw = item.fields.get("vehicle") or {}
+    first = raw.get("first_registration")
+    return v.Vehicle(
+        plate=raw.get("plate"),
+        make=raw.get("make"),
+        model=raw.get("model"),
+        mileage=raw.get("mileage"),
+        first_registration=date.fromisoformat(first) if first else None,
+    )
+
+
+def public_media(items: list[media.Media], token: str, signed: bool = False) -> PublicMedia:
+    """The public, ready media as the page shows them, at ``m/...`` beside the page; ``signed``
+    gives short-lived media-bucket URLs instead (the preview, before anything is copied)."""
+    videos, photos, attachments, copies = [], [], [], []
+
+    def url(source: str, target: str, content_type: str, download: str | None = None) -> str:
+        copies.append(site.Copy(source, target, content_type, download))
+        return storage.signed_view(source) if signed else target.removeprefix(site.page_prefix(token))
+
+    for item in items:
+        if item.status != MediaStatus.READY or item.visibility != Visibility.PUBLIC:
+            continue
+        target = f"{site.page_prefix(token)}m/{item.media_id}/"
+        if item.kind == MediaKind.PHOTO:
+            photos.append(_photo(item, target, url))
+        elif item.kind == MediaKind.VIDEO:
+            videos.append(_video(item, target, url))
+        else:
+            name = safe_filename(item.filename, item.media_id, item.content_type or item.declared_type)
+            link = url(item.ref.original_key, target + name, item.content_type or "application/octet-stream", name)
+            attachments.append(v.Attachment(item.media_id, name, int(item.size or 0), link))
+    return PublicMedia(tuple(videos), tuple(photos), tuple(attachments), tuple(copies))
+
+
+def _photo(item: media.Media, target: str, url: Any) -> v.Photo:
+    number = int(item.current_version)
+    version = next(x for x in item.version_list if x["version"] == number)
+    names = {r["name"]: r for r in version["renditions"]}
+    renditions: dict[str, dict[int, str]] = {"jpg": {}, "webp": {}}
+    for width in WIDTHS:
+        for ext, content_type in (("jpg", "image/jpeg"), ("webp", "image/webp")):
+            name = f"w{width}.{ext}"
+            if name in names:
+                renditions[ext][width] = url(
+                    item.ref.rendition_key(number, name), f"{target}v{number}/{name}", content_type
+                )
+    largest = max(
+        (r for r in names.values() if r["name"].endswith(".jpg") and r["name"] != "thumb.jpg"), key=lambda r: r["width"]
+    )
+    return v.Photo(item.media_id, largest["width"], largest["height"], renditions["jpg"], renditions["webp"])
+
+
+def _video(item: media.Media, target: str, url: Any) -> v.Video:
+    outputs = item.output_keys
+    hls_prefix = outputs["hls_master"].rsplit("/", 1)[0] + "/"
+    hls = None
+    for key in sorted(storage.list_keys(hls_prefix)):
+        name = key[len(hls_prefix) :]
+        content_type = "application/vnd.apple.mpegurl" if name.endswith(".m3u8") else "video/mp2t"
+        link = url(key, f"{target}hls/{name}", content_type)
+        if key == outputs["hls_master"]:
+            hls = link
+    mp4 = url(outputs["mp4"], f"{target}video.mp4", "video/mp4")
+    poster = url(outputs["poster"], f"{target}poster.jpg", "image/jpeg")
+    width, height = int(item.width or 1280), int(item.height or 720)
+    return v.Video(item.media_id, mp4, hls, poster, round(item.duration_seconds or 0), width, height)
+
+
+def _works(item: interventions.Intervention, settings: DealershipSettings) -> tuple[tuple[v.Work, ...], Any]:
+    parsed = parse_works(item.fields.get("works", []))
+    answers: dict[str, bool] = json.loads(item.answers) if item.answers else {}
+    rate = Decimal(settings.vat_rate)
+    works = tuple(
+        v.Work(
+            id=str(w.id),
+            label=w.label,
+            urgency=w.urgency.value,
+            price_gross=(line := price_line(w, rate)).gross,
+            discount_gross=line.discount_gross or None,
+            category=w.category,
+            comment=w.comment,
+            answer=answers.get(str(w.id)),
+        )
+        for w in parsed
+    )
+    return works, totals(parsed, rate, settings.currency)
+
+
+def page_view(
+    item: interventions.Intervention,
+    settings: DealershipSettings,
+    items: list[media.Media],
+    *,
+    token: str,
+    preview: bool = False,
+) -> tuple[v.PageView, PublicMedia]:
+    """The view of an intervention's customer page, and the media copies it needs."""
+    brand = brand_of(settings, item.brand)
+    works, sums = _works(item, settings)
+    found = public_media(items, token, signed=preview)
+    rating = json.loads(item.rating) if item.rating else None
+    reply_by = item.fields.get("reply_by")
+    view = v.PageView(
+        kind="work_report" if item.module == "work_report" else "intervention",
+        module=item.module,
+        lang=customer_language(item, settings),  # type: ignore[arg-type]
+        api_base=f"/api/v1/public/pages/{token}",
+        version=int(item.version),
+        status=item.status,  # type: ignore[arg-type]
+        dealership=dealer(settings, brand),
+        brand=v.BrandRef(brand.code, brand.name),
+        customer=customer(item),
+        reference=item.reference,
+        currency=settings.currency,
+        locked=item.status in (Status.ANSWERED, Status.CLOSED),
+        preview=preview,
+        message=item.fields.get("message"),
+        vehicle=vehicle(item),
+        videos=found.videos,
+        photos=found.photos,
+        attachments=found.attachments,
+        works=works,
+        totals=sums,
+        accepted_gross=Decimal(item.accepted_amount) if item.accepted_amount else None,
+        reply_by=datetime.fromisoformat(reply_by) if reply_by else None,
+        answered_at=datetime.fromisoformat(item.answered_at) if item.answered_at else None,
+        rating=v.Rating(rating["stars"], rating.get("comment")) if rating else None,
+        callback_requested=bool(item.callback),
+        sent_at=datetime.fromisoformat(item.sent_at) if item.sent_at else None,
+        media_origin=storage.origin() if preview else None,
+    )
+    return view, found
+
+
+def publish(dealership_id: str, intervention_id: str) -> str:
+    """Render the intervention's page to the site (when it has a link); answers what happened."""
+    from dealerlink.pages.render import asset_files, render_page
+
+    try:
+        item = interventions.get(dealership_id, intervention_id)
+    except Exception:  # noqa: BLE001 - deleted meanwhile: its removal unpublishes it
+        return "gone"
+    token = item.page_token
+    if not token:
+        return "no_link"
+    settings = get_dealership(dealership_id).settings
+    view, found = page_view(item, settings, media.of_intervention(dealership_id, intervention_id), token=token)
+    site.ensure_assets(asset_files())
+    site.sync_media(token, list(found.copies))
+    site.write_page(token, render_page(view))
+    return "published"
+
+
+def unpublish(token: str) -> int:
+    return site.remove_page(token)
