@@ -230,3 +230,23 @@ def test_a_revoked_link_opens_nothing_and_its_page_leaves_the_site(
     until(worker, lambda: page_html(stack, token), lambda found: found is None)
     fresh = token_of(send(api, tenant_a, intervention_id, "link")[1]["link"])
     assert fresh != token and call(api, "GET", f"/v1/public/pages/{fresh}")[0] == 200
+
+
+def test_only_public_media_reach_the_site_bucket(api: Client, tenant_a: Tenant, stack: LocalStack) -> None:
+    from tests.integration.flows import media_of, upload_photo
+    from tests.samples import jpeg
+
+    intervention_id = ready_intervention(api, tenant_a)
+    worker = Worker(stack, schedule_seconds=3600)
+    shown = upload_photo(api, tenant_a, intervention_id, jpeg(640, 480))
+    hidden = upload_photo(api, tenant_a, intervention_id, jpeg(480, 640), visibility="private")
+    for media_id in (shown, hidden):
+        until(worker, lambda m=media_id: media_of(api, tenant_a, intervention_id, m), lambda m: m["status"] == "ready")
+    status, sent = send(api, tenant_a, intervention_id, "link")
+    assert status == 200, sent
+    token = token_of(sent["link"])
+    html = until(worker, lambda: page_html(stack, token), lambda found: found is not None and shown in found)
+    assert html is not None and hidden not in html
+    listing = boto3.client("s3").list_objects_v2(Bucket=stack.environment["SITE_BUCKET"], Prefix=f"p/{token}/m/")
+    keys = [o["Key"] for o in listing.get("Contents", [])]
+    assert keys and all(shown in key for key in keys), keys
