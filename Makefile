@@ -23,13 +23,21 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
 	touch $@
 
-install: $(VENV)/.installed
+# Debian's Chromium for the browser tests and the Lighthouse bench (Playwright drives it; no
+# browser download). Root installs it directly, anyone else through sudo.
+CHROMIUM := /usr/lib/chromium/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	  || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+install: $(VENV)/.installed $(CHROMIUM)
 
 ## The two commands --------------------------------------------------------------------
 dev: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint typecheck template
+test: lint typecheck template $(CHROMIUM)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## Parts of `make test` -----------------------------------------------------------------
@@ -45,10 +53,10 @@ template: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml
 	$(PY) -m devstack.routes --check
 
-unit integration e2e: $(VENV)/.installed
+unit integration e2e: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest tests/$@
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed $(CHROMIUM)
 	@for b in bench/[a-z]*.py; do m=$${b%.py}; echo "== $$m"; $(PY) -m $${m//\//.} || exit 1; done
 
 ## Helpers -----------------------------------------------------------------------------

@@ -79,3 +79,46 @@ def seed_demo() -> dict[str, str]:
         "sign in": "POST /v1/auth/sign-in {email, password} -> Authorization: Bearer <access_token>",
         "technician phone": f"Authorization: Device {device_credential(device, secret)}",
     }
+
+
+DEMO_WORKS = [
+    {"id": "brakes", "label": "Plaquettes de frein avant", "urgency": "urgent", "price": "180.00"},
+    {"id": "wipers", "label": "Balais d'essuie-glace", "urgency": "recommended", "price": "25.00"},
+    {"id": "tyres", "label": "Pneus arrière", "urgency": "recommended", "price": "320.00"},
+    {"id": "levels", "label": "Contrôle des niveaux", "urgency": "offered", "price": "0.00"},
+]
+
+
+def seed_customer_page(site: str) -> str:
+    """Make and send (as a share link) a demo intervention through the running API, the way the
+    back office does, and answer its customer page URL. The pages function publishes it."""
+    import requests
+
+    api = f"{site}/api/v1"
+    signed_in = requests.post(
+        f"{api}/auth/sign-in", json={"email": DEMO_BACK_OFFICE, "password": DEMO_PASSWORD}, timeout=30
+    )
+    signed_in.raise_for_status()
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    base = f"{api}/dealerships/{DEMO_DEALERSHIP_ID}/interventions"
+    contact = {
+        "title": "mrs",
+        "first_name": "Claire",
+        "last_name": "Martin",
+        "email": "claire.martin@example.com",
+        "language": "fr",
+    }
+    vehicle = {"plate": "AB-123-CD", "make": "Peugeot", "model": "308", "mileage": 48200}
+    body = {
+        "mode": "after_sales",
+        "module": "mechanics",
+        "reference": "RO-DEMO-0001",
+        "contact": contact,
+        "vehicle": vehicle,
+        "works": DEMO_WORKS,
+    }
+    created = requests.post(base, json=body, headers=headers, timeout=30)
+    created.raise_for_status()
+    sent = requests.post(f"{base}/{created.json()['id']}/send", json={"channel": "link"}, headers=headers, timeout=30)
+    sent.raise_for_status()
+    return str(sent.json()["link"])

@@ -93,6 +93,9 @@ class System:
         ):
             part.start()
             self._parts.append(part)
+        from devstack.seed import seed_customer_page
+
+        self.demo["customer page"] = seed_customer_page(site_url)
         return self
 
     def stop(self) -> None:

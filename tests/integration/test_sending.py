@@ -241,7 +241,11 @@ def test_only_public_media_reach_the_site_bucket(api: Client, tenant_a: Tenant, 
     shown = upload_photo(api, tenant_a, intervention_id, jpeg(640, 480))
     hidden = upload_photo(api, tenant_a, intervention_id, jpeg(480, 640), visibility="private")
     for media_id in (shown, hidden):
-        until(worker, lambda m=media_id: media_of(api, tenant_a, intervention_id, m), lambda m: m["status"] == "ready")
+
+        def read(m: str = media_id) -> dict[str, Any]:
+            return media_of(api, tenant_a, intervention_id, m)
+
+        until(worker, read, lambda m: m["status"] == "ready")
     status, sent = send(api, tenant_a, intervention_id, "link")
     assert status == 200, sent
     token = token_of(sent["link"])

@@ -1,0 +1,148 @@
+"""F-5 in a real browser: the customer follows the link of the email moto's SES received, watches
+the video, approves two works, declines one, confirms and rates; the back office sees `answered`.
+
+Debian's Chromium (installed by `make test`, see the Makefile) driven by Playwright; the page's
+screenshot is kept under tests/artifacts/ for whoever wants to look at it."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.client import BackOffice, eventually
+from tests.e2e.conftest import RunningStack
+from tests.samples import clip
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+WORKS = [
+    {"id": "brakes", "label": "Plaquettes de frein avant", "urgency": "urgent", "price": "180.00"},
+    {"id": "wipers", "label": "Balais d'essuie-glace", "urgency": "recommended", "price": "25.00"},
+    {"id": "tyres", "label": "Pneus arrière", "urgency": "recommended", "price": "320.00"},
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "make test installs Debian's chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def sent_emails(stack: RunningStack, address: str) -> list[dict[str, Any]]:
+    """What moto's SES has sent to ``address`` (its data API: the stack runs in another process).
+
+    That API lists every model moto holds and answers 500 while one of them is mid-change (an S3
+    multipart upload): then we know nothing yet and ask again."""
+    answer = requests.get(f"{stack.moto}/moto-api/data.json", timeout=10)
+    if answer.status_code != 200:
+        return []
+    messages = answer.json().get("ses", {}).get("Message", [])
+    return [m for m in messages if address in str(m.get("destinations"))]
+
+
+def test_the_customer_answers_in_a_browser(local_stack: RunningStack, browser: Any, tmp_path: Path) -> None:
+    office = BackOffice(local_stack)
+    address = f"claire.{time.time_ns()}@example.com"
+    contact = {"title": "mrs", "last_name": "Martin", "email": address, "language": "fr"}
+    created = office.call(
+        "POST",
+        "/interventions",
+        {
+            "mode": "after_sales",
+            "module": "mechanics",
+            "reference": f"RO-{time.time_ns()}",
+            "contact": contact,
+            "works": WORKS,
+        },
+        expect=201,
+    )
+    video = clip(tmp_path / "clip.mp4", 2)
+    signed = office.call(
+        "POST",
+        f"/interventions/{created['id']}/media",
+        {"kind": "video", "content_type": "video/mp4", "size": len(video), "duration_seconds": 2},
+        expect=201,
+    )
+    upload = signed["upload"]
+    parts = []
+    for part in upload["parts"]:
+        number = part["part_number"]
+        sent = requests.put(
+            part["url"], data=video[(number - 1) * upload["part_size"] : number * upload["part_size"]], timeout=30
+        )
+        parts.append({"part_number": number, "etag": sent.headers["ETag"]})
+    office.call("POST", f"/interventions/{created['id']}/media/{signed['media']['id']}/complete", {"parts": parts})
+    eventually(
+        lambda: office.call("GET", f"/interventions/{created['id']}/media/{signed['media']['id']}")["status"],
+        lambda status: status != "uploading" and status != "processing",
+        timeout=120,
+    )
+    office.call("POST", f"/interventions/{created['id']}/send", {"channel": "email"})
+
+    (email,) = eventually(lambda: sent_emails(local_stack, address), lambda found: len(found) == 1)
+    link = re.search(r"https?://[^\s\"<>]+/p/[A-Za-z0-9_-]{32}/", email["body"])
+    assert link, email["body"]
+    url = link.group(0)
+    eventually(lambda: requests.get(url, timeout=10).status_code, lambda status: status == 200)
+
+    page = browser.new_page(viewport={"width": 412, "height": 915})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(local_stack.site) else outside.append(r.url))
+    page.goto(url)
+    assert page.locator("h1").inner_text()
+    playing = page.evaluate(
+        """async () => { const v = document.querySelector('video'); v.muted = true; await v.play();
+           await new Promise(r => setTimeout(r, 800)); return [v.currentTime, v.paused]; }"""
+    )
+    assert playing[0] > 0 and not playing[1], playing
+
+    page.check("input[name='a-brakes'][value='yes']")
+    page.check("input[name='a-wipers'][value='yes']")
+    page.check("input[name='a-tyres'][value='no']")
+    assert "205,00" in page.locator("#approved-total").inner_text()
+    page.click("#answers button[type='submit']")
+    page.wait_for_selector("#answers .live:not(:empty)")
+
+    page.check("#s5", force=True)
+    page.fill("#rating-comment", "Très clair, merci <b>!</b>")
+    page.click("#rating button[type='submit']")
+    page.wait_for_function("document.querySelector('#rating .live').textContent.length > 0")
+
+    answered = eventually(
+        lambda: office.call("GET", f"/interventions/{created['id']}"), lambda found: found["status"] == "answered"
+    )
+    assert answered["accepted_amount"]["amount"] == "205.00", answered
+    assert not outside, outside  # no third-party requests
+
+    page.wait_for_timeout(3000)  # the page reloads once it is re-rendered as answered
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "customer-page.png"), full_page=True)
+    assert (ARTIFACTS / "customer-page.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_make_dev_prints_the_demo_customer_page(local_stack: RunningStack) -> None:
+    found = re.search(r"customer page\s+(http://\S+/p/[A-Za-z0-9_-]{32}/)", local_stack.log.read_text())
+    assert found, local_stack.log.read_text()
+    page = eventually(lambda: requests.get(found.group(1), timeout=10), lambda answer: answer.status_code == 200)
+    assert "RO-DEMO-0001" in page.text and "Plaquettes de frein avant" in page.text
