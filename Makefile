@@ -56,7 +56,12 @@ template: $(VENV)/.installed $(SAM_VENV)/.installed
 unit integration e2e: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest tests/$@
 
-bench: $(VENV)/.installed $(CHROMIUM)
+# Lighthouse (npm) scores the customer page in the bench; it stays out of the repository.
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	mkdir -p .lighthouse && npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@12
+
+bench: $(VENV)/.installed $(CHROMIUM) $(LIGHTHOUSE)
 	@for b in bench/[a-z]*.py; do m=$${b%.py}; echo "== $$m"; $(PY) -m $${m//\//.} || exit 1; done
 
 ## Helpers -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dealerlink.api import (
     openapi,
     public,
     sending,
+    templates,
     users,
 )
 
@@ -42,5 +43,6 @@ for blueprint in (
     sending,
     customers,
     public,
+    templates,
 ):
     app.register_blueprint(blueprint.bp)

@@ -73,7 +73,8 @@ def start_stack(name: str, ports: tuple[int, int, int] | None = None, timeout: f
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[RunningStack]:
-    running = start_stack("session")
+    # One stack per pytest-xdist worker, each with its own log.
+    running = start_stack(f"session-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
     try:
         yield running
     finally:

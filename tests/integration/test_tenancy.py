@@ -31,6 +31,8 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
         "media_id": b.objects["media_id"],
         "customer_id": b.objects["customer_id"],
         "archive_id": b.objects["archive_id"],
+        "template_key": "peugeot.mechanics.fr",
+        "message_id": b.objects["message_id"],
     }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
     assert not unknown, f"add an object of B for {unknown} to this test"
@@ -79,6 +81,14 @@ def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
         status, archive = call(client, "POST", f"{interventions}/archives", b.bearer("back_office"), {})
         assert status == 202, archive
         b.objects["archive_id"] = archive["id"]
+        manager = b.bearer("dealer_manager")
+        templates = f"/v1/dealerships/{b.dealership_id}/templates/peugeot.mechanics.fr"
+        assert call(client, "PUT", templates, manager, {"text": "Bravo"})[0] == 200
+        status, message = call(
+            client, "POST", f"/v1/dealerships/{b.dealership_id}/messages", manager, {"name": "B", "texts": {"fr": "B"}}
+        )
+        assert status == 201, message
+        b.objects["message_id"] = message["id"]
         yield client, a, b
 
 

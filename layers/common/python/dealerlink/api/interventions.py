@@ -73,12 +73,23 @@ def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFi
     check_contact_can_be_saved(fields.contact)
     if fields.assignee_id:
         _check_assignee(dealership_id, fields.assignee_id)
+    if fields.message_id:
+        _check_message(dealership_id, fields.message_id, fields.module)
     parsed = parse_works(fields.works)
     _check_checklist_items(dealership_id, settings.after_sales.default_checklists.get(brand), parsed)
     works = [w.model_dump(mode="json") for w in parsed]
     for index, work in enumerate(works):
         work["id"] = work.get("id") or f"w{index + 1}"
     return fields, brand, works
+
+
+def _check_message(dealership_id: str, message_id: str, module: str) -> None:
+    """A predefined message of this dealership, for the file's module or for every module."""
+    from dealerlink.store.templates import find_message
+
+    found = find_message(dealership_id, message_id)
+    if found is None or found.message.module not in (None, module):
+        raise ValidationError("not a predefined message of this dealership and module", field="message_id")
 
 
 def _check_assignee(dealership_id: str, user_id: str) -> None:

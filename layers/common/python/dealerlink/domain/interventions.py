@@ -73,6 +73,7 @@ class InterventionFields(_Strict):
     vehicle: Vehicle = Vehicle()
     contact: Contact | None = None
     message: str | None = Field(default=None, max_length=5000)
+    message_id: str | None = Field(default=None, max_length=26)  # a predefined message (F-9.4)
     works: list[dict[str, Any]] = Field(default_factory=list)
     internal_message: InternalMessage = InternalMessage()
     assignee_id: str | None = Field(default=None, max_length=64)

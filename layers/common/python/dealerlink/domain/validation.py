@@ -19,7 +19,7 @@ def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
-        path = ".".join(str(part) for part in first["loc"])
+        path = ".".join(str(part) for part in first["loc"] if part != "[key]")  # a dict key names itself
         field = ".".join(p for p in (prefix, path) if p) or None
         code = "unknown_field" if first["type"] == "extra_forbidden" else "invalid"
         message = f"{field}: {first['msg']}" if field else first["msg"]

@@ -37,6 +37,10 @@ Media = store.Media
 
 def take_in(key: str) -> str:
     """Take in the object at ``key``; answers what happened (for logs and metrics)."""
+    if key.startswith("templates/"):
+        from dealerlink.services import template_images
+
+        return template_images.take_in(key)
     ref = parse_original_key(key)
     if ref is None:
         return "ignored"

@@ -18,9 +18,10 @@ from dealerlink.adapters import site, storage
 from dealerlink.domain.dealerships import Brand, DealershipSettings
 from dealerlink.domain.interventions import Status
 from dealerlink.domain.media import MediaKind, MediaStatus, Visibility, safe_filename
+from dealerlink.domain.templates import TemplateParts, message_text, template_key
 from dealerlink.domain.worklist import parse_works, price_line, totals
 from dealerlink.pages import view as v
-from dealerlink.store import interventions, media
+from dealerlink.store import interventions, media, templates
 from dealerlink.store.dealerships import get_dealership
 
 WIDTHS = (320, 640, 1280)
@@ -155,6 +156,61 @@ def _works(item: interventions.Intervention, settings: DealershipSettings) -> tu
     return works, totals(parsed, rate, settings.currency)
 
 
+def template_view(
+    parts: TemplateParts, images: dict[str, dict[str, Any]], token: str, *, signed: bool
+) -> tuple[v.PageTemplate, list[site.Copy]]:
+    """The template as the page shows it, and the copies that put its ready images beside the page."""
+    copies: list[site.Copy] = []
+
+    def picture(slot: str, name: str) -> v.Image | None:
+        image = images.get(slot) or {}
+        if image.get("status") != "ready":
+            return None
+        rendition = next((r for r in image["renditions"] if r["name"] == name), None)
+        if rendition is None:
+            return None
+        source = image["prefix"] + name
+        target = f"{site.page_prefix(token)}m/t-{slot}-{image['image_id']}/{name}"
+        copies.append(site.Copy(source, target, rendition["content_type"]))
+        url = storage.signed_view(source) if signed else target.removeprefix(site.page_prefix(token))
+        height = round(int(image["height"]) * int(rendition["width"]) / int(image["width"]))
+        return v.Image(url, int(rendition["width"]), height)
+
+    view = v.PageTemplate(
+        banner=picture("banner", "w1280.jpg"),
+        banner_text=parts.banner_text,
+        text=parts.text,
+        promo=picture("promo", "w640.jpg"),
+        promo_link=parts.promo_link,
+    )
+    return view, copies
+
+
+def _template(
+    item: interventions.Intervention, settings: DealershipSettings, brand: Brand, token: str, *, signed: bool
+) -> tuple[v.PageTemplate | None, list[site.Copy]]:
+    key = template_key(brand.code, item.module, customer_language(item, settings))
+    found = templates.find_template(templates.Scope.DEALERSHIP, item.dealership_id, key)
+    if found is None:
+        group_id = get_dealership(item.dealership_id).group_id
+        found = templates.find_template(templates.Scope.GROUP, group_id, key) if group_id else None
+    if found is None:
+        return None, []
+    return template_view(found.template_parts, found.image_map, token, signed=signed)
+
+
+def message_of(item: interventions.Intervention, settings: DealershipSettings) -> str | None:
+    """The message typed on the file, else its predefined message in the customer's language (F-3.6)."""
+    typed = item.fields.get("message")
+    if typed or not item.fields.get("message_id"):
+        return str(typed) if typed else None
+    found = templates.find_message(item.dealership_id, str(item.fields["message_id"]))
+    if found is None:
+        return None
+    texts: dict[str, str] = {str(k): v for k, v in found.message.texts.items()}
+    return message_text(texts, customer_language(item, settings), settings.default_language)
+
+
 def page_view(
     item: interventions.Intervention,
     settings: DealershipSettings,
@@ -167,6 +223,9 @@ def page_view(
     brand = brand_of(settings, item.brand)
     works, sums = _works(item, settings)
     found = public_media(items, token, signed=preview)
+    template, template_copies = _template(item, settings, brand, token, signed=preview)
+    if template_copies:
+        found = PublicMedia(found.videos, found.photos, found.attachments, (*found.copies, *template_copies))
     rating = json.loads(item.rating) if item.rating else None
     reply_by = item.fields.get("reply_by")
     view = v.PageView(
@@ -183,7 +242,8 @@ def page_view(
         currency=settings.currency,
         locked=item.status in (Status.ANSWERED, Status.CLOSED),
         preview=preview,
-        message=item.fields.get("message"),
+        message=message_of(item, settings),
+        template=template,
         vehicle=vehicle(item),
         videos=found.videos,
         photos=found.photos,
@@ -222,3 +282,30 @@ def publish(dealership_id: str, intervention_id: str) -> str:
 
 def unpublish(token: str) -> int:
     return site.remove_page(token)
+
+
+def sample_page(settings: DealershipSettings, key: str, parts: TemplateParts, images: dict[str, dict[str, Any]]) -> str:
+    """A template's preview (F-9.5): a sample file of its brand, module and language."""
+    from dealerlink.pages.render import render_page
+
+    brand_code, module, language = key.split(".")
+    brand = brand_of(settings, brand_code)
+    template, _ = template_view(parts, images, "preview", signed=True)
+    view = v.PageView(
+        kind="intervention",
+        module=module,
+        lang=language,  # type: ignore[arg-type]
+        api_base="/api/v1/public/pages/preview",
+        version=1,
+        status="sent",
+        dealership=dealer(settings, brand),
+        brand=v.BrandRef(brand.code, brand.name),
+        customer=v.Customer(title="mrs", last_name="Martin"),
+        reference="RO-0000",
+        currency=settings.currency,
+        preview=True,
+        template=template,
+        vehicle=v.Vehicle(plate="AB-123-CD", make=brand.name),
+        media_origin=storage.origin(),
+    )
+    return render_page(view)
