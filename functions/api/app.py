@@ -21,6 +21,7 @@ from dealerlink.api import (
     media,
     openapi,
     public,
+    reminders,
     sending,
     templates,
     users,
@@ -44,5 +45,6 @@ for blueprint in (
     customers,
     public,
     templates,
+    reminders,
 ):
     app.register_blueprint(blueprint.bp)

@@ -3,7 +3,8 @@
 Two event sources (template.yaml):
 - the table stream: each new outbox item (written in the same transaction as the change it
   tells of) is put on the outbox queue — the relay that makes the outbox transactional;
-- the outbox queue: each message is delivered once (idempotent by its message id). A refusal
+- the outbox queue: each message is delivered once (idempotent by its message id); the
+  reminder state machine also puts ``reminder_due`` there, which sends the reminder (once); A refusal
   that retrying cannot fix (an address SES rejects, a number SNS refuses) is recorded on the
   message and in the file's history, and not retried; any other failure is reported as a batch
   item failure: SQS redelivers it, and after five receives it waits in the DLQ. Never lost,
@@ -54,8 +55,23 @@ def deliver(*, message: dict[str, Any]) -> dict[str, str | None]:
     return {"provider_id": provider_id, "refused": None}
 
 
+@once("reminder")
+def reminder_due(*, reminder: dict[str, Any]) -> dict[str, str]:
+    """The reminder state machine says a reminder fell due: send it if it still is (once)."""
+    from dealerlink.services import reminders
+
+    outcome = reminders.deliver_due(reminder["pk"], reminder["sk"], int(reminder["version"]))
+    logger.info("reminder due", extra={"sk": reminder["sk"], "outcome": outcome})
+    metrics.add_metric(name=f"Reminder{outcome.title().replace('_', '')}", unit="Count", value=1)
+    return {"outcome": outcome}
+
+
 def queued(record: SQSRecord) -> None:
-    message = parse_outbox(record.body)
+    body = json.loads(record.body)
+    if body.get("kind") == "reminder_due":
+        reminder_due(reminder={k: body[k] for k in ("pk", "sk", "version")})
+        return
+    message = parse_outbox(body)
     deliver(message=message.model_dump())
 
 

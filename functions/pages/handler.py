@@ -14,17 +14,17 @@ from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, ev
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.observability import observability
-from dealerlink.services import pages
+from dealerlink.services import pages, reminders
 
 logger, metrics = observability("pages")
 
-PAGE_TYPES = frozenset({"intervention", "media"})
+PAGE_TYPES = frozenset({"intervention", "media", "reminder"})
 
 
-def _work(event: DynamoDBStreamEvent) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """(dealership, intervention) to publish and tokens to take down, each with the sequence
+def _work(event: DynamoDBStreamEvent) -> tuple[dict[tuple[str, str, str], str], dict[str, str]]:
+    """(kind, dealership, subject) to publish and tokens to take down, each with the sequence
     number of its first record."""
-    publish: dict[tuple[str, str], str] = {}
+    publish: dict[tuple[str, str, str], str] = {}
     unpublish: dict[str, str] = {}
     for record in event.records:
         change = record.dynamodb
@@ -35,7 +35,10 @@ def _work(event: DynamoDBStreamEvent) -> tuple[dict[tuple[str, str], str], dict[
         if image.get("type") not in PAGE_TYPES:
             continue
         sequence = str(change.sequence_number)
-        target = (str(image["dealership_id"]), str(image["intervention_id"]))
+        if image.get("type") == "reminder":
+            target = ("reminder", str(image["dealership_id"]), str(image["reminder_id"]))
+        else:
+            target = ("intervention", str(image["dealership_id"]), str(image["intervention_id"]))
         if image.get("type") == "media" or new.get("page_token"):
             publish.setdefault(target, sequence)
         if old.get("page_token") and old.get("page_token") != new.get("page_token"):
@@ -56,12 +59,15 @@ def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict[str, Any
         except Exception:
             logger.exception("page removal failed")
             failed.append(sequence)
-    for (dealership_id, intervention_id), sequence in publish.items():
+    for (kind, dealership_id, subject_id), sequence in publish.items():
         try:
-            outcome = pages.publish(dealership_id, intervention_id)
+            if kind == "reminder":
+                outcome = reminders.publish(dealership_id, subject_id)
+            else:
+                outcome = pages.publish(dealership_id, subject_id)
             metrics.add_metric(name=f"Pages{outcome.capitalize().replace('_', '')}", unit="Count", value=1)
         except Exception:
-            logger.exception("page rendering failed", extra={"intervention_id": intervention_id})
+            logger.exception("page rendering failed", extra={"subject_id": subject_id})
             failed.append(sequence)
     first = sorted(failed, key=int)[:1]
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in first]}

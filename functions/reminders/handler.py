@@ -1,7 +1,9 @@
 """Reminders function: the daily sweep fired by EventBridge Scheduler.
 
-The sweep generates reminders from new work reports and re-schedules any whose execution
-was lost; both arrive with the reminders issue. Until then it logs that it ran.
+Reminders are made when their work report is sent (same transaction) and each gets a Step
+Functions execution when it falls due; the sweep starts the executions of every reminder due
+by tomorrow that has none for its current version: those that fell due since, and any whose
+execution was lost. It reads the sparse due index only, never the whole table.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.observability import observability
+from dealerlink.services import reminders
 
 logger, metrics = observability("reminders")
 
@@ -18,6 +21,8 @@ logger, metrics = observability("reminders")
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    logger.info("sweep", extra={"sweep": event.get("sweep")})
+    outcome = reminders.sweep()
+    logger.info("sweep", extra={"sweep": event.get("sweep"), **outcome})
     metrics.add_metric(name="Sweeps", unit="Count", value=1)
-    return {"sweep": event.get("sweep"), "reminders_scheduled": 0}
+    metrics.add_metric(name="RemindersScheduled", unit="Count", value=outcome["started"])
+    return {"sweep": event.get("sweep"), "reminders_scheduled": outcome["started"], "reminders_read": outcome["read"]}

@@ -33,6 +33,7 @@ def _path_of_b(spec: RouteSpec, b: Tenant) -> str:
         "archive_id": b.objects["archive_id"],
         "template_key": "peugeot.mechanics.fr",
         "message_id": b.objects["message_id"],
+        "reminder_id": b.objects["reminder_id"],
     }
     unknown = set(re.findall(r"{(\w+)}", spec.path)) - set(ids)
     assert not unknown, f"add an object of B for {unknown} to this test"
@@ -89,6 +90,17 @@ def world() -> Iterator[tuple[Client, Tenant, Tenant]]:
         )
         assert status == 201, message
         b.objects["message_id"] = message["id"]
+        reminder = {
+            "reference": "B-R",
+            "contact": {"title": "mr", "last_name": "Bravo", "email": "customer@bravo.example"},
+            "send_date": "2099-01-01",
+            "works": [{"label": "Pneus", "urgency": "urgent", "price": "10.00", "deadline": "2099-02-01"}],
+        }
+        status, made = call(
+            client, "POST", f"/v1/dealerships/{b.dealership_id}/reminders", b.bearer("back_office"), reminder
+        )
+        assert status == 201, made
+        b.objects["reminder_id"] = made["id"]
         yield client, a, b
 
 

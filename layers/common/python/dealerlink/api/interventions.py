@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from chalice import Blueprint, Response
 from pynamodb.exceptions import TransactWriteError
@@ -75,12 +76,30 @@ def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFi
         _check_assignee(dealership_id, fields.assignee_id)
     if fields.message_id:
         _check_message(dealership_id, fields.message_id, fields.module)
+    fields = _work_report_parts(fields, settings)
     parsed = parse_works(fields.works)
     _check_checklist_items(dealership_id, settings.after_sales.default_checklists.get(brand), parsed)
     works = [w.model_dump(mode="json") for w in parsed]
     for index, work in enumerate(works):
         work["id"] = work.get("id") or f"w{index + 1}"
     return fields, brand, works
+
+
+def _work_report_parts(fields: InterventionFields, settings: DealershipSettings) -> InterventionFields:
+    """F-6.1: performed works and works to plan (each with a deadline not past) for work reports only."""
+    from dealerlink.domain.work_reports import parse_performed_works, parse_planned_works
+
+    if fields.module != "work_report":
+        for name in ("performed_works", "works_to_plan"):
+            if getattr(fields, name):
+                raise ValidationError(f"only work reports have {name.replace('_', ' ')}", field=name)
+        return fields
+    if not settings.after_sales.work_reports_enabled:
+        raise ValidationError("work reports are not enabled for this dealership", field="module", code="not_enabled")
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    performed = [w.model_dump(mode="json") for w in parse_performed_works(fields.performed_works)]
+    planned = [w.model_dump(mode="json") for w in parse_planned_works(fields.works_to_plan, today)]
+    return fields.model_copy(update={"performed_works": performed, "works_to_plan": planned})
 
 
 def _check_message(dealership_id: str, message_id: str, module: str) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 from chalice import Blueprint
 
 from dealerlink.api.edge import Access, read_json, route
+from dealerlink.domain import reminders as rules
 from dealerlink.domain.interventions import Status
 from dealerlink.domain.worklist import PAYABLE, accepted_gross, money, parse_works
-from dealerlink.errors import ValidationError
+from dealerlink.errors import NotFoundError, ValidationError
 from dealerlink.services import messages
 from dealerlink.store import interventions, pages, ratelimits, sending
 from dealerlink.store.dealerships import get_dealership
@@ -27,12 +28,48 @@ ANSWERABLE = (Status.SENT.value, Status.READ.value)
 ACTIONS_PER_MINUTE = 30
 
 
-def _opened(token: str, *, counted: bool = True) -> interventions.Intervention:
-    """The file the token opens (404 alike for every token that opens nothing)."""
+def _link(token: str, *, counted: bool = True) -> pages.Opened:
+    """What the token opens (404 alike for every token that opens nothing)."""
     opened = pages.resolve(token)
     if counted:
         ratelimits.hit(f"page#{token}", ACTIONS_PER_MINUTE, 60)
+    return opened
+
+
+def _opened(token: str, *, counted: bool = True) -> interventions.Intervention:
+    """The file the token opens; a reminder's token opens no file."""
+    opened = _link(token, counted=counted)
+    if opened.kind != "intervention":
+        raise NotFoundError("no such page", field="token")
     return interventions.get(opened.dealership_id, opened.subject_id)
+
+
+def _reminder(token: str) -> Any:
+    """The reminder the token opens; an intervention's token opens none."""
+    from dealerlink.store import reminders
+
+    opened = _link(token)
+    if opened.kind != "reminder":
+        raise NotFoundError("no such page", field="token")
+    return reminders.get(opened.dealership_id, opened.subject_id, consistent=True)
+
+
+def _reminder_state(item: Any) -> dict[str, Any]:
+    state = item.state
+    return {
+        "status": item.status,
+        "version": int(item.version),
+        "locked": bool(item.locked),
+        "answers": state.answers,
+        "callback_requested": bool(item.callback),
+    }
+
+
+def _reminder_action(token: str, change: Any) -> dict[str, Any]:
+    from dealerlink.services import reminders
+
+    item = _reminder(token)
+    return _reminder_state(reminders.apply(item, change(item)))
 
 
 def _state(item: interventions.Intervention) -> dict[str, Any]:
@@ -54,13 +91,18 @@ def _body(allow_empty: bool = False) -> dict[str, Any]:
 
 @route(bp, BASE, "GET", access=Access.CUSTOMER, tags=("public",))
 def page_state(token: str) -> dict[str, Any]:
-    """Where the customer's file stands (the page polls it after an action)."""
+    """Where the customer's file (or reminder) stands (the page polls it after an action)."""
+    opened = _link(token, counted=False)
+    if opened.kind == "reminder":
+        return _reminder_state(_reminder(token))
     return _state(_opened(token, counted=False))
 
 
 @route(bp, BASE + "/opened", "POST", access=Access.CUSTOMER, tags=("public",))
 def page_opened(token: str) -> dict[str, Any]:
     """F-5.5: the first opening marks the file read and tells the team; later ones change nothing."""
+    if _link(token, counted=False).kind == "reminder":
+        return _reminder_action(token, lambda item: rules.mark_read(item.state))
     item = _opened(token)
     if item.status == Status.SENT:
         settings = get_dealership(item.dealership_id).settings
@@ -126,8 +168,34 @@ def request_callback(token: str) -> dict[str, Any]:
     message = body.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 1000):
         raise ValidationError("message is a text of at most 1000 characters", field="message")
+    if _link(token, counted=False).kind == "reminder":
+        return _reminder_action(token, lambda item: rules.request_callback(item.state))
     item = _opened(token)
     settings = get_dealership(item.dealership_id).settings
     text = message.strip() or None if message else None
     notices = list(messages.team(item, settings, "callback", callback_message=text))
     return _state(sending.request_callback(item, text, notices))
+
+
+@route(bp, BASE + "/booking", "POST", access=Access.CUSTOMER, tags=("public",))
+def book_appointment(token: str) -> dict[str, Any]:
+    """F-6.9: book for the selected works (``accepted_work_ids``); the page then opens the booking link."""
+    selected = _body().get("accepted_work_ids", [])
+    if not isinstance(selected, list) or not all(isinstance(w, str) for w in selected):
+        raise ValidationError("accepted_work_ids is a list of work ids", field="accepted_work_ids")
+
+    def change(item: Any) -> Any:
+        from dealerlink.services.pages import brand_of, dealer
+
+        settings = get_dealership(item.dealership_id).settings
+        booking = dealer(settings, brand_of(settings, item.brand)).booking_link
+        return rules.book(item.state, selected, booking)
+
+    return _reminder_action(token, change)
+
+
+@route(bp, BASE + "/decline-all", "POST", access=Access.CUSTOMER, tags=("public",))
+def decline_all_works(token: str) -> dict[str, Any]:
+    """F-6.9: decline every work of the reminder: answered and locked (a callback stays possible)."""
+    _body(allow_empty=True)
+    return _reminder_action(token, lambda item: rules.decline_all(item.state))

@@ -15,7 +15,7 @@ from dealerlink.adapters.site import page_url
 from dealerlink.api.edge import Access, per_request, read_json, route
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
-from dealerlink.domain.interventions import Contact
+from dealerlink.domain.interventions import Contact, Status
 from dealerlink.domain.sending import Channel, channels_of, check_device_send, check_send, new_token
 from dealerlink.errors import ValidationError
 from dealerlink.services import messages
@@ -53,7 +53,18 @@ def _send(dealership_id: str, intervention_id: str, principal: Principal, *, fro
     check_send(item.status, item.module, contact, channel, _blocked(item))
     token = item.page_token or new_token()
     outbox = messages.ready(item, settings, token, channels_of(channel))
-    sent = sending.send(item, token=token, channel=channel.value, actor=principal.subject, messages=outbox)
+    from dealerlink.services import reminders  # work reports only: kept off the API's import path
+
+    made = (
+        reminders.from_work_report(item, settings, principal.subject)
+        if item.module == "work_report" and item.status == Status.WAITING_TO_SEND
+        else []
+    )
+    sent = sending.send(
+        item, token=token, channel=channel.value, actor=principal.subject, messages=outbox, created=made
+    )
+    for reminder in made:
+        reminders.schedule(reminder, settings)
     return {
         "id": sent.intervention_id,
         "status": sent.status,

@@ -75,6 +75,8 @@ class InterventionFields(_Strict):
     message: str | None = Field(default=None, max_length=5000)
     message_id: str | None = Field(default=None, max_length=26)  # a predefined message (F-9.4)
     works: list[dict[str, Any]] = Field(default_factory=list)
+    performed_works: list[dict[str, Any]] = Field(default_factory=list)  # work reports (F-6.1)
+    works_to_plan: list[dict[str, Any]] = Field(default_factory=list)  # work reports: reminders come of them
     internal_message: InternalMessage = InternalMessage()
     assignee_id: str | None = Field(default=None, max_length=64)
     reply_by: datetime | None = None

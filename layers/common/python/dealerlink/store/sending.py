@@ -26,8 +26,18 @@ def _stale(item: Intervention) -> dict[tuple[str, str], ConflictError]:
     return {(item.PK, item.SK): changed}
 
 
-def send(item: Intervention, *, token: str, channel: str, actor: str, messages: Sequence[OutboxItem]) -> Intervention:
-    """Mark the file sent (first time) and queue its messages; a new token gets its link item."""
+def send(
+    item: Intervention,
+    *,
+    token: str,
+    channel: str,
+    actor: str,
+    messages: Sequence[OutboxItem],
+    created: Sequence[BaseItem] = (),
+) -> Intervention:
+    """Mark the file sent (first time) and queue its messages; a new token gets its link item.
+
+    ``created`` items (a work report's reminders) are written in the same transaction."""
     previous, before = item.version, item.status
     first = before == Status.WAITING_TO_SEND
     fresh_link = item.page_token != token
@@ -42,6 +52,8 @@ def send(item: Intervention, *, token: str, channel: str, actor: str, messages: 
             tx.save(new_link(token, item.dealership_id, item.intervention_id), condition=PageLink.PK.does_not_exist())
         for message in messages:
             tx.save(message, condition=OutboxItem.PK.does_not_exist())
+        for extra in created:
+            tx.save(extra, condition=BaseItem.PK.does_not_exist())
         tx.save(history_event(item, actor, "sent" if first else "sent_again", {"channel": channel}))
     return item
 
