@@ -2,7 +2,7 @@
 the video, approves two works, declines one, confirms and rates; the back office sees `answered`.
 
 Debian's Chromium (installed by `make test`, see the Makefile) driven by Playwright; the page's
-screenshot is kept under tests/artifacts/ for whoever wants to look at it."""
+screenshot is kept under test-artifacts/ for whoever wants to look at it."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ import pytest
 import requests
 
 from tests.e2e.client import BackOffice, eventually
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import ARTIFACTS, RunningStack
 from tests.samples import clip
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -220,3 +220,49 @@ def test_call_me_back_then_staff_approve(api: Client, tenant_a: Tenant) -> None:
     assert [w["accepted"] for w in approved["works"]] == [False, True]
     status, answer = call(api, "POST", base, office, {**body, "send_date": "2020-01-01"})
     assert (status, answer["error"]["field"]) == (400, "send_date")
+
+
+def test_a_work_report_imports_answered_interventions(api: Client, tenant_a: Tenant, stack: LocalStack) -> None:
+    _settings(api, tenant_a)
+    office = tenant_a.bearer("back_office")
+    base = f"/v1/dealerships/{tenant_a.dealership_id}/interventions"
+    works = [
+        {"id": "brakes", "label": "Plaquettes", "urgency": "urgent", "price": "180.00"},
+        {"id": "tyres", "label": "Pneus", "urgency": "recommended", "price": "320.00"},
+    ]
+    answered = intervention(api, tenant_a, contact=contact(), works=works)
+    accept = {"accepted_work_ids": ["brakes"], "origin": "phone", "notify": "none"}
+    assert call(api, "POST", f"{base}/{answered}/manual-accept", office, accept)[0] == 200
+    report = intervention(api, tenant_a, module="work_report", contact=contact(email="wr4@example.com"))
+    draft = f"{base}/{report}"
+
+    status, answer = call(api, "POST", draft + "/import", office, {"intervention_ids": [answered], "version": 1})
+    assert (status, answer["error"]["field"]) == (400, f"deadlines.{answered}.tyres"), answer
+    status, answer = call(api, "POST", draft + "/import", office, {"intervention_ids": [report], "version": 1})
+    assert (status, answer["error"]["code"]) == (400, "not_answered")
+    deadline = (TODAY + timedelta(days=60)).isoformat()
+    body = {"intervention_ids": [answered], "version": 1, "deadlines": {answered: {"tyres": deadline}}}
+    status, imported = call(api, "POST", draft + "/import", office, body)
+    assert status == 200, imported
+    assert [(w["label"], w["price"]) for w in imported["performed_works"]] == [("Plaquettes", "180.00")]
+    assert [(w["label"], w["deadline"]) for w in imported["works_to_plan"]] == [("Pneus", deadline)]
+
+    assert send(api, tenant_a, report, "link")[0] == 200
+    made = store.listing(tenant_a.dealership_id, None, None)  # the report's reminder exists at once
+    assert [len(r.planned) for r in made if r.work_report_id == report] == [1]
+    link = call(api, "GET", draft, office)[1]
+    worker = Worker(stack, schedule_seconds=3600)
+    found = until(
+        worker,
+        lambda: page_html(stack, _token_of(api, tenant_a, report)),
+        lambda html: html is not None and "Pneus" in html,
+    )
+    assert found is not None and "Plaquettes" in found and link["status"] == "sent"
+
+
+def _token_of(api: Client, tenant: Tenant, intervention_id: str) -> str:
+    from dealerlink.store import interventions
+
+    token = interventions.get(tenant.dealership_id, intervention_id).page_token
+    assert token
+    return str(token)

@@ -159,8 +159,10 @@ def to_json(item: store.Intervention) -> dict[str, Any]:
         "created_at": item.created_at,
         "updated_at": item.updated_at,
         **{
-            k: doc.get(k) for k in ("vehicle", "contact", "message", "internal_message", "reply_by", "customer_waiting")
+            k: doc.get(k)
+            for k in ("vehicle", "contact", "message", "message_id", "internal_message", "reply_by", "customer_waiting")
         },
+        **({k: doc.get(k, []) for k in ("performed_works", "works_to_plan")} if item.module == "work_report" else {}),
         "works": doc.get("works", []),
         "totals": totals(works, Decimal(settings.vat_rate), settings.currency).to_json(),
         "readiness": readiness(item.module, contact),
@@ -460,3 +462,82 @@ def interventions_of_my_dealerships(principal: Principal) -> dict[str, Any]:
     )[:limit]
     cursor = merged[-1].intervention_id if len(merged) == limit else None
     return {"items": [{**_summary(i), "dealership_id": i.dealership_id} for i in merged], "next_cursor": cursor}
+
+
+def _deadlines(raw: object, field: str, parse_value: Any) -> dict[tuple[str, str], Any]:
+    """``{intervention id: {work id: value}}`` into ``{(intervention id, work id): value}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise ValidationError(f"{field} maps intervention ids to {{work id: value}}", field=field)
+    found: dict[tuple[str, str], Any] = {}
+    for intervention_id, works in raw.items():
+        for work_id, value in works.items():
+            path = f"{field}.{intervention_id}.{work_id}"
+            try:
+                found[(str(intervention_id), str(work_id))] = parse_value(value)
+            except (TypeError, ValueError):
+                raise ValidationError(f"{path} is not valid", field=path) from None
+    return found
+
+
+@route(bp, ONE + "/import", "POST", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
+def import_into_work_report(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
+    """F-6.1: bring answered interventions into a work report: accepted works become performed
+    works (paid ones at 0), declined ones works to plan with their ``deadlines`` (and ``mileages``)."""
+    from datetime import date
+
+    from dealerlink.domain.work_reports import (
+        AnsweredIntervention,
+        PerformedWork,
+        PlannedWork,
+        by_urgency_then_deadline,
+        performed_from_answered,
+        to_plan_from_declined,
+    )
+
+    body = read_json(bp.current_request)
+    ids = body.get("intervention_ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids) or len(ids) > 20:
+        raise ValidationError("intervention_ids lists 1 to 20 answered interventions", field="intervention_ids")
+    report = store.get(dealership_id, intervention_id)
+    if report.module != "work_report":
+        raise ValidationError(
+            "only work reports import interventions", field="intervention_id", code="not_a_work_report"
+        )
+    version = body.get("version")
+    if version != report.version:
+        raise ValidationError("version is the number the report was read with", field="version", code="stale_version")
+    sources = []
+    for index, source_id in enumerate(ids):
+        try:
+            source = store.get(dealership_id, source_id)
+        except NotFoundError:
+            raise ValidationError("no such intervention", field=f"intervention_ids.{index}") from None
+        if source.status != Status.ANSWERED or not source.answers:
+            raise ValidationError(
+                "only answered interventions are imported", field=f"intervention_ids.{index}", code="not_answered"
+            )
+        works = parse_works(source.fields.get("works", []))
+        sources.append(AnsweredIntervention(source.intervention_id, works, json.loads(source.answers)))
+    settings = _settings(dealership_id)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    deadlines = _deadlines(body.get("deadlines"), "deadlines", date.fromisoformat)
+    mileages = _deadlines(body.get("mileages"), "mileages", int)
+    existing = [PerformedWork.model_validate(w) for w in report.fields.get("performed_works") or []]
+    performed = performed_from_answered(sources, existing)
+    planned_before = [PlannedWork.model_validate(w) for w in report.fields.get("works_to_plan") or []]
+    known = {(w.source_intervention_id, w.source_work_id) for w in planned_before}
+    planned = [
+        w
+        for w in to_plan_from_declined(sources, deadlines, mileages, today)
+        if (w.source_intervention_id, w.source_work_id) not in known
+    ]
+    numbered = [{**w.model_dump(mode="json"), "id": f"w{len(existing) + i + 1}"} for i, w in enumerate(performed)]
+    fields = {
+        **report.fields,
+        "performed_works": [w.model_dump(mode="json") for w in existing] + numbered,
+        "works_to_plan": [w.model_dump(mode="json") for w in by_urgency_then_deadline([*planned_before, *planned])],
+    }
+    changes = {"doc": json.dumps(fields)}
+    return to_json(store.edit(report, changes, expected_version=int(report.version), actor=principal.subject))

@@ -156,6 +156,33 @@ def _works(item: interventions.Intervention, settings: DealershipSettings) -> tu
     return works, totals(parsed, rate, settings.currency)
 
 
+def _report_works(
+    item: interventions.Intervention, settings: DealershipSettings
+) -> tuple[tuple[v.Work, ...], tuple[v.PlannedWork, ...]]:
+    """A work report's performed works and works to plan (F-6.1)."""
+    from dealerlink.domain.work_reports import PerformedWork, PlannedWork
+
+    if item.module != "work_report":
+        return (), ()
+    rate = Decimal(settings.vat_rate)
+    performed = tuple(
+        v.Work(id=str(w.id), label=w.label, urgency=w.urgency.value, price_gross=price_line(w, rate).gross)
+        for w in (PerformedWork.model_validate(raw) for raw in item.fields.get("performed_works", []))
+    )
+    planned = tuple(
+        v.PlannedWork(
+            id=w.id,
+            label=w.label,
+            urgency=w.urgency.value,
+            deadline=w.deadline,
+            mileage=w.mileage,
+            price_gross=w.price if w.price_includes_vat else (w.price * (1 + rate / 100)).quantize(Decimal("0.01")),
+        )
+        for w in (PlannedWork.model_validate(raw) for raw in item.fields.get("works_to_plan", []))
+    )
+    return performed, planned
+
+
 def template_view(
     parts: TemplateParts, images: dict[str, dict[str, Any]], token: str, *, signed: bool
 ) -> tuple[v.PageTemplate, list[site.Copy]]:
@@ -224,6 +251,7 @@ def page_view(
     works, sums = _works(item, settings)
     found = public_media(items, token, signed=preview)
     template, template_copies = _template(item, settings, brand, token, signed=preview)
+    performed, planned = _report_works(item, settings)
     if template_copies:
         found = PublicMedia(found.videos, found.photos, found.attachments, (*found.copies, *template_copies))
     rating = json.loads(item.rating) if item.rating else None
@@ -249,6 +277,8 @@ def page_view(
         photos=found.photos,
         attachments=found.attachments,
         works=works,
+        performed_works=performed,
+        works_to_plan=planned,
         totals=sums,
         accepted_gross=Decimal(item.accepted_amount) if item.accepted_amount else None,
         reply_by=datetime.fromisoformat(reply_by) if reply_by else None,
