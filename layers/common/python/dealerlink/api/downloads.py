@@ -18,7 +18,6 @@ from dealerlink.domain.identity import READERS, Principal
 from dealerlink.domain.media import MediaStatus
 from dealerlink.errors import ConflictError, ValidationError
 from dealerlink.ids import new_id
-from dealerlink.services.media_tasks import download_key
 from dealerlink.store import archives, interventions
 from dealerlink.store import media as store
 
@@ -36,6 +35,8 @@ def _quality(value: object) -> str:
 @route(bp, BASE + "/media/{media_id}/download", "GET", access=Access.STAFF, roles=READERS, tags=("media",))
 def download_media(dealership_id: str, intervention_id: str, media_id: str) -> dict[str, Any]:
     """A URL that saves one medium (``?quality=originals|web``), valid five minutes."""
+    from dealerlink.services.media_tasks import download_key
+
     query: Any = bp.current_request.query_params or {}
     quality = _quality(query.get("quality", "originals"))
     item = store.get(dealership_id, intervention_id, media_id)

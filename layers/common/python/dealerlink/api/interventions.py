@@ -32,7 +32,6 @@ from dealerlink.domain.validation import parse
 from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
 from dealerlink.errors import ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import is_id, new_id, timestamp_of
-from dealerlink.services import messages
 from dealerlink.store import checklists, customers, media
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
@@ -407,6 +406,8 @@ NOTIFY = ("email", "sms", "both", "none")
 @route(bp, ONE + "/manual-accept", "POST", access=Access.STAFF, roles=WRITERS, tags=("interventions",))
 def manual_accept(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
     """Record an approval given by phone or in person (F-3.10): the file becomes answered."""
+    from dealerlink.services import messages
+
     body = read_json(bp.current_request)
     accepted = body.get("accepted_work_ids")
     if not isinstance(accepted, list) or not all(isinstance(w, str) for w in accepted):

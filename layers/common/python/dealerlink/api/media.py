@@ -19,7 +19,6 @@ from chalice import Blueprint, Response
 from dealerlink.adapters import storage
 from dealerlink.adapters.tasks import enqueue_media_task
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
-from dealerlink.domain.annotations import parse_shapes
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import check_editable
@@ -314,6 +313,8 @@ MAX_VERSIONS = 30
 @both("/{media_id}/annotations", "POST", status=202)
 def annotate_photo(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
     """Draw shapes on a photo (F-4.3): a new version is rendered from the original, which stays."""
+    from dealerlink.domain.annotations import parse_shapes
+
     shapes = parse_shapes(read_json(bp.current_request).get("shapes"))
     _editable(dealership_id, intervention_id)
     item = store.get(dealership_id, intervention_id, media_id)

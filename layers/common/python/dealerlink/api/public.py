@@ -14,11 +14,9 @@ from typing import Any
 from chalice import Blueprint
 
 from dealerlink.api.edge import Access, read_json, route
-from dealerlink.domain import reminders as rules
 from dealerlink.domain.interventions import Status
 from dealerlink.domain.worklist import PAYABLE, accepted_gross, money, parse_works
 from dealerlink.errors import NotFoundError, ValidationError
-from dealerlink.services import messages
 from dealerlink.store import interventions, pages, ratelimits, sending
 from dealerlink.store.dealerships import get_dealership
 
@@ -101,6 +99,9 @@ def page_state(token: str) -> dict[str, Any]:
 @route(bp, BASE + "/opened", "POST", access=Access.CUSTOMER, tags=("public",))
 def page_opened(token: str) -> dict[str, Any]:
     """F-5.5: the first opening marks the file read and tells the team; later ones change nothing."""
+    from dealerlink.domain import reminders as rules
+    from dealerlink.services import messages
+
     if _link(token, counted=False).kind == "reminder":
         return _reminder_action(token, lambda item: rules.mark_read(item.state))
     item = _opened(token)
@@ -130,6 +131,8 @@ def _answers(raw: object, proposed: set[str]) -> dict[str, bool]:
 @route(bp, BASE + "/answers", "POST", access=Access.CUSTOMER, tags=("public",))
 def confirm_answers(token: str) -> dict[str, Any]:
     """F-5.3: approve or decline each proposed work and confirm: the file is answered, the answers lock."""
+    from dealerlink.services import messages
+
     body = _body()
     item = _opened(token)
     works = parse_works(item.fields.get("works", []))
@@ -148,6 +151,8 @@ def confirm_answers(token: str) -> dict[str, Any]:
 @route(bp, BASE + "/rating", "POST", access=Access.CUSTOMER, tags=("public",))
 def rate_dealer(token: str) -> dict[str, Any]:
     """F-5.4: one rating of 1 to 5 stars, with an optional comment."""
+    from dealerlink.services import messages
+
     body = _body()
     stars, comment = body.get("stars"), body.get("comment")
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
@@ -164,6 +169,9 @@ def rate_dealer(token: str) -> dict[str, Any]:
 @route(bp, BASE + "/callback", "POST", access=Access.CUSTOMER, tags=("public",))
 def request_callback(token: str) -> dict[str, Any]:
     """F-5.4: the customer asks to be called back; the team is told (possible after answering too)."""
+    from dealerlink.domain import reminders as rules
+    from dealerlink.services import messages
+
     body = _body(allow_empty=True)
     message = body.get("message")
     if message is not None and (not isinstance(message, str) or len(message) > 1000):
@@ -180,6 +188,8 @@ def request_callback(token: str) -> dict[str, Any]:
 @route(bp, BASE + "/booking", "POST", access=Access.CUSTOMER, tags=("public",))
 def book_appointment(token: str) -> dict[str, Any]:
     """F-6.9: book for the selected works (``accepted_work_ids``); the page then opens the booking link."""
+    from dealerlink.domain import reminders as rules
+
     selected = _body().get("accepted_work_ids", [])
     if not isinstance(selected, list) or not all(isinstance(w, str) for w in selected):
         raise ValidationError("accepted_work_ids is a list of work ids", field="accepted_work_ids")
@@ -197,5 +207,7 @@ def book_appointment(token: str) -> dict[str, Any]:
 @route(bp, BASE + "/decline-all", "POST", access=Access.CUSTOMER, tags=("public",))
 def decline_all_works(token: str) -> dict[str, Any]:
     """F-6.9: decline every work of the reminder: answered and locked (a callback stays possible)."""
+    from dealerlink.domain import reminders as rules
+
     _body(allow_empty=True)
     return _reminder_action(token, lambda item: rules.decline_all(item.state))

@@ -18,10 +18,8 @@ from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import Contact, Vehicle
 from dealerlink.domain.validation import parse
-from dealerlink.domain.work_reports import parse_planned_works
 from dealerlink.errors import ValidationError
 from dealerlink.ids import new_id
-from dealerlink.services import reminders as service
 from dealerlink.store import reminders as store
 from dealerlink.store.dealerships import get_dealership
 
@@ -92,6 +90,8 @@ def details(item: store.Reminder, today: date) -> dict[str, Any]:
 def list_reminders(dealership_id: str) -> dict[str, Any]:
     """Reminders by send date: ``from``/``to`` (dates), ``status``, ``sort`` (send_date, status,
     customer, works; ``-`` first for descending)."""
+    from dealerlink.services import reminders as service
+
     query: Any = bp.current_request.query_params or {}
     start, end = _date(query.get("from"), "from"), _date(query.get("to"), "to")
     if start and end and end < start:
@@ -111,12 +111,17 @@ def list_reminders(dealership_id: str) -> dict[str, Any]:
 @route(bp, ONE, "GET", access=Access.STAFF, roles=READERS, tags=("reminders",))
 def read_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
     """A reminder with its customer, linked interventions and works."""
+    from dealerlink.services import reminders as service
+
     return details(store.get(dealership_id, reminder_id), service.today_of(_settings(dealership_id)))
 
 
 @route(bp, BASE, "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("reminders",))
 def create_reminder(dealership_id: str, principal: Principal) -> Response:
     """A manual reminder (F-6.7): contact, brand, reference, send date and works to plan."""
+    from dealerlink.domain.work_reports import parse_planned_works
+    from dealerlink.services import reminders as service
+
     body = read_json(bp.current_request)
     settings = _settings(dealership_id)
     today = service.today_of(settings)
@@ -165,6 +170,9 @@ def _version(body: dict[str, Any], item: store.Reminder) -> None:
 @route(bp, ONE, "PATCH", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
 def edit_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
     """Change the works (``works``, ``version``); refused once the customer read it."""
+    from dealerlink.domain.work_reports import parse_planned_works
+    from dealerlink.services import reminders as service
+
     body = read_json(bp.current_request)
     item = store.get(dealership_id, reminder_id)
     rules.check_edit(item.status)
@@ -179,6 +187,8 @@ def edit_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
 @route(bp, ONE + "/send", "POST", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
 def send_reminder_now(dealership_id: str, reminder_id: str, principal: Principal) -> dict[str, Any]:
     """Send now: the send date becomes today (until the customer read it)."""
+    from dealerlink.services import reminders as service
+
     settings = _settings(dealership_id)
     item = service.send_now(store.get(dealership_id, reminder_id), settings, principal.subject)
     return details(item, service.today_of(settings))
@@ -187,6 +197,8 @@ def send_reminder_now(dealership_id: str, reminder_id: str, principal: Principal
 @route(bp, ONE + "/delay", "POST", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
 def delay_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
     """A new send date (``send_date``), only while not sent."""
+    from dealerlink.services import reminders as service
+
     body = read_json(bp.current_request)
     new_day = _date(body.get("send_date"), "send_date")
     if new_day is None:
@@ -199,6 +211,8 @@ def delay_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
 @route(bp, ONE + "/close", "POST", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
 def close_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
     """Close: nothing is sent any more, the customer's page answers nothing new."""
+    from dealerlink.services import reminders as service
+
     item = service.close(store.get(dealership_id, reminder_id))
     return details(item, service.today_of(_settings(dealership_id)))
 
@@ -206,6 +220,8 @@ def close_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
 @route(bp, ONE + "/approve", "POST", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
 def approve_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
     """After a callback, record the works the customer approved (``accepted_work_ids``): answered."""
+    from dealerlink.services import reminders as service
+
     accepted = read_json(bp.current_request).get("accepted_work_ids")
     if not isinstance(accepted, list) or not all(isinstance(w, str) for w in accepted):
         raise ValidationError("accepted_work_ids is a list of work ids", field="accepted_work_ids")

@@ -18,7 +18,6 @@ from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import Contact, Status
 from dealerlink.domain.sending import Channel, channels_of, check_device_send, check_send, new_token
 from dealerlink.errors import ValidationError
-from dealerlink.services import messages
 from dealerlink.store import customers, media, sending
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
@@ -40,6 +39,8 @@ def _blocked(item: store.Intervention) -> set[str]:
 
 
 def _send(dealership_id: str, intervention_id: str, principal: Principal, *, from_device: bool) -> dict[str, Any]:
+    from dealerlink.services import messages
+
     body = read_json(bp.current_request)
     try:
         channel = Channel(str(body.get("channel")))

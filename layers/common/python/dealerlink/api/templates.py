@@ -30,7 +30,6 @@ from dealerlink.domain.templates import (
 from dealerlink.domain.validation import parse
 from dealerlink.errors import ConflictError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
-from dealerlink.services.template_images import image_prefix
 from dealerlink.store import templates as store
 from dealerlink.store.dealerships import get_dealership
 
@@ -134,6 +133,8 @@ def delete_template(dealership_id: str, template_key: str, principal: Principal)
 @route(bp, TEMPLATE + "/images", "POST", access=Access.STAFF, roles=EDITORS, status=201, tags=("templates",))
 def upload_template_image(dealership_id: str, template_key: str, principal: Principal) -> Response:
     """Sign the upload of the banner or promotional image (``slot``, ``content_type``, ``size``)."""
+    from dealerlink.services.template_images import image_prefix
+
     key = _key(dealership_id, template_key)
     scope, owner = _owner(dealership_id, principal, editing=True)
     body = read_json(bp.current_request)
