@@ -254,3 +254,31 @@ def test_only_public_media_reach_the_site_bucket(api: Client, tenant_a: Tenant, 
     listing = boto3.client("s3").list_objects_v2(Bucket=stack.environment["SITE_BUCKET"], Prefix=f"p/{token}/m/")
     keys = [o["Key"] for o in listing.get("Contents", [])]
     assert keys and all(shown in key for key in keys), keys
+
+
+def test_an_sms_sns_refuses_is_recorded_not_retried(api: Client, tenant_a: Tenant, stack: LocalStack) -> None:
+    """SNS refuses a number it cannot reach (InvalidParameter): recorded once, never retried."""
+    from botocore.stub import Stubber
+
+    from dealerlink.adapters.aws import client
+
+    intervention_id = ready_intervention(api, tenant_a, contact=contact(email=None, phone="+33600000000"))
+    assert send(api, tenant_a, intervention_id, "sms")[0] == 200
+    worker = Worker(stack, schedule_seconds=3600)
+    with Stubber(client("sns")) as sns:
+        sns.add_client_error("publish", service_error_code="InvalidParameter", service_message="Invalid phone number")
+        refused = until(
+            worker,
+            lambda: [i.status for i in outbox.of_subject(tenant_a.dealership_id, intervention_id)],
+            lambda found: found == ["rejected"],
+        )
+        sns.assert_no_pending_responses()
+    assert refused == ["rejected"]
+    history = call(
+        api,
+        "GET",
+        f"/v1/dealerships/{tenant_a.dealership_id}/interventions/{intervention_id}/history",
+        tenant_a.bearer("back_office"),
+    )[1]
+    assert history["items"][0]["action"] == "delivery_failed"
+    assert "InvalidParameter" in history["items"][0]["details"]["reason"]
