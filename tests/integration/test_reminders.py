@@ -192,7 +192,13 @@ def test_bad_settings_are_refused(api: Client, tenant_a: Tenant, days: int) -> N
 
 
 def test_call_me_back_then_staff_approve(api: Client, tenant_a: Tenant) -> None:
+    from dealerlink.store import outbox
+
     _settings(api, tenant_a, send_automatically=False)
+    path = f"/v1/dealerships/{tenant_a.dealership_id}"
+    version = call(api, "GET", path, tenant_a.bearer("dealer_manager"))[1]["version"]
+    events = {"version": version, "settings": {"after_sales": {"event_addresses": ["atelier@example.com"]}}}
+    assert call(api, "PATCH", path, tenant_a.bearer("dealer_manager"), events)[0] == 200
     office = tenant_a.bearer("back_office")
     base = f"/v1/dealerships/{tenant_a.dealership_id}/reminders"
     body = {
@@ -211,6 +217,8 @@ def test_call_me_back_then_staff_approve(api: Client, tenant_a: Tenant) -> None:
     status, answer = call(api, "POST", one + "/approve", office, {"accepted_work_ids": ["p1"]})
     assert (status, answer["error"]["code"]) == (409, "no_callback_requested")
     assert call(api, "POST", public + "/callback", {}, {})[1]["status"] == "read"
+    notices = [m for m in outbox.of_subject(tenant_a.dealership_id, created["id"]) if m.message_id.startswith("team-")]
+    assert [m.message_id.split("-")[1] for m in notices] == ["callback"]  # F-11.1: the team hears of it
     assert (
         call(api, "POST", one + "/delay", office, {"send_date": TODAY.isoformat()})[1]["error"]["code"]
         == "reminder_sent"

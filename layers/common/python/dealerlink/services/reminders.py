@@ -274,10 +274,56 @@ def publish(dealership_id: str, reminder_id: str) -> str:
     return "published"
 
 
+def team(item: Reminder, settings: DealershipSettings, event: v.StaffEvent) -> list[OutboxItem]:
+    """F-11.1 for reminders: the dealership's event addresses hear of the customer's action."""
+    import hashlib
+
+    from dealerlink.config import settings as config
+    from dealerlink.domain.sending import team_recipients
+    from dealerlink.pages.render import render_email
+
+    contact = item.contact_fields
+    name = " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p) or item.reference
+    notice = v.StaffNotice(
+        event=event,
+        url=f"{config().backoffice_url.rstrip('/')}/reminders/{item.dealership_id}/{item.reminder_id}",
+        dealership_name=settings.name,
+        timezone=settings.timezone,
+        reference=item.reference,
+        customer_name=name,
+        at=datetime.now(UTC),
+        vehicle=_vehicle(json.loads(item.vehicle or "{}")),
+        currency=settings.currency,
+    )
+    items = []
+    for address in team_recipients(settings, "after_sales", event, []):
+        subject, text, html = render_email("staff", settings.default_language, notice)
+        whom = hashlib.sha256(address.encode()).hexdigest()[:8]
+        message = EmailMessage(
+            message_id=f"team-{event}-{item.reminder_id}-{item.version}-{whom}",
+            to=[address],
+            subject=subject,
+            text=text,
+            html=html,
+        )
+        items.append(outbox_item(item.dealership_id, message, item.reminder_id))
+    return items
+
+
+EVENTS: dict[str, v.StaffEvent] = {"read": "read", "answered": "answered"}
+
+
 def apply(item: Reminder, state: rules.ReminderState) -> Reminder:
-    """Write a customer's (or staff's) transition, conditional on the version read; no change, no write."""
+    """Write a customer's (or staff's) transition, conditional on the version read, with the
+    team's notices in the same transaction; no change, no write."""
     if state == item.state:
         return item
+    before = item.state
+    event: v.StaffEvent | None = EVENTS.get(state.status.value) if state.status != before.status else None
+    if state.callback_requested and not before.callback_requested:
+        event = "callback"
+    settings = get_dealership(item.dealership_id).settings
+    notices = team(item, settings, event) if event and state.outcome != rules.Outcome.APPROVED_BY_STAFF else []
     expected = int(item.version)
     if state.status != item.status and state.status == rules.ReminderStatus.ANSWERED:
         item.answered_at = datetime.now(UTC).isoformat()
@@ -287,7 +333,14 @@ def apply(item: Reminder, state: rules.ReminderState) -> Reminder:
     item.accepted_ids = json.dumps(sorted(state.accepted_ids))
     item.outcome = state.outcome.value if state.outcome else None
     item.callback, item.locked = state.callback_requested, state.locked
-    return store.save(item, expected)
+    item.version, item.updated_at = expected + 1, store.now()
+    store.index(item)
+    stale = ConflictError("the reminder changed meanwhile; reload and retry", code="stale_version")
+    with transaction({(item.PK, item.SK): stale}) as tx:
+        tx.save(item, condition=Reminder.version == expected)
+        for notice in notices:
+            tx.save(notice, condition=OutboxItem.PK.does_not_exist())
+    return item
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
