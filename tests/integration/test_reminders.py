@@ -274,3 +274,38 @@ def _token_of(api: Client, tenant: Tenant, intervention_id: str) -> str:
     token = interventions.get(tenant.dealership_id, intervention_id).page_token
     assert token
     return str(token)
+
+
+def test_a_manual_reminder_shows_the_media_of_the_file_it_names(
+    api: Client, tenant_a: Tenant, stack: LocalStack
+) -> None:
+    from tests.integration.flows import media_of, upload_photo
+    from tests.samples import jpeg
+
+    _settings(api, tenant_a, send_automatically=False)
+    office = tenant_a.bearer("back_office")
+    worker = Worker(stack, schedule_seconds=3600)
+    file = intervention(api, tenant_a)
+    photo = upload_photo(api, tenant_a, file, jpeg(640, 480))
+    until(worker, lambda: media_of(api, tenant_a, file, photo), lambda m: m["status"] == "ready")
+    base = f"/v1/dealerships/{tenant_a.dealership_id}/reminders"
+    body = {
+        "reference": "MAN-2",
+        "contact": {"title": "mrs", "last_name": "Photo", "email": "photo@example.com"},
+        "send_date": TODAY.isoformat(),
+        "works": _planned(TODAY + timedelta(days=30)),
+        "intervention_id": "01HZZZZZZZZZZZZZZZZZZZZZZZ",
+    }
+    status, answer = call(api, "POST", base, office, body)
+    assert (status, answer["error"]["field"]) == (400, "intervention_id")
+    status, created = call(api, "POST", base, office, {**body, "intervention_id": file})
+    assert status == 201, created
+    assert call(api, "POST", f"{base}/{created['id']}/send", office)[0] == 200
+    token = store.get(tenant_a.dealership_id, created["id"]).page_token
+    assert token
+    html = until(worker, lambda: page_html(stack, token), lambda found: found is not None and photo in found)
+    assert html is not None and "Work 1" in html
+    listing = boto3.client("s3").list_objects_v2(
+        Bucket=stack.environment["SITE_BUCKET"], Prefix=f"p/{token}/m/{photo}/"
+    )
+    assert listing.get("KeyCount", 0) > 0

@@ -18,7 +18,7 @@ from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import Contact, Vehicle
 from dealerlink.domain.validation import parse
-from dealerlink.errors import ValidationError
+from dealerlink.errors import NotFoundError, ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store import reminders as store
 from dealerlink.store.dealerships import get_dealership
@@ -71,6 +71,7 @@ def details(item: store.Reminder, today: date) -> dict[str, Any]:
         "deadline": item.deadline,
         "brand": item.brand,
         "work_report_id": item.work_report_id,
+        "intervention_id": item.media_intervention_id,
         "contact": item.contact_fields,
         "works": [
             {**w.model_dump(mode="json"), "accepted": (w.id in state.accepted_ids) if state.outcome else None}
@@ -118,7 +119,8 @@ def read_reminder(dealership_id: str, reminder_id: str) -> dict[str, Any]:
 
 @route(bp, BASE, "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("reminders",))
 def create_reminder(dealership_id: str, principal: Principal) -> Response:
-    """A manual reminder (F-6.7): contact, brand, reference, send date and works to plan."""
+    """A manual reminder (F-6.7): contact, brand, reference, send date and works to plan;
+    ``intervention_id`` names a file whose public media and attachments the page shows."""
     from dealerlink.domain.work_reports import parse_planned_works
     from dealerlink.services import reminders as service
 
@@ -143,6 +145,14 @@ def create_reminder(dealership_id: str, principal: Principal) -> Response:
         raise ValidationError("send_date is required", field="send_date")
     if send_day < today:
         raise ValidationError("send_date is already past", field="send_date", code="send_date_in_past")
+    linked = body.get("intervention_id")
+    if linked is not None:
+        from dealerlink.store import interventions
+
+        try:
+            interventions.get(dealership_id, str(linked))
+        except NotFoundError:
+            raise ValidationError("not an intervention of this dealership", field="intervention_id") from None
     group = rules.ReminderGroup(deadline=min(w.deadline for w in works), works=tuple(works))
     item = store.new_reminder(
         dealership_id,
@@ -156,6 +166,7 @@ def create_reminder(dealership_id: str, principal: Principal) -> Response:
         customer_id=None,
         work_report_id=None,
         actor=principal.subject,
+        media_intervention_id=str(linked) if linked is not None else None,
     )
     store.create(item)
     service.schedule(item, settings)

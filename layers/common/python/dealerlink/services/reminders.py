@@ -216,8 +216,8 @@ def ready_messages(item: Reminder, settings: DealershipSettings, token: str, kin
     return [outbox_item(item.dealership_id, m, item.reminder_id) for m in messages]
 
 
-def page_view(item: Reminder, settings: DealershipSettings, token: str) -> v.PageView:
-    """The reminder's customer page (F-6.9)."""
+def page_view(item: Reminder, settings: DealershipSettings, token: str, found: Any = None) -> v.PageView:
+    """The reminder's customer page (F-6.9), with the public media ``found`` (services.pages.PublicMedia)."""
     from dealerlink.services.pages import brand_of, dealer
 
     brand = brand_of(settings, item.brand)
@@ -252,6 +252,9 @@ def page_view(item: Reminder, settings: DealershipSettings, token: str) -> v.Pag
         locked=bool(item.locked) or item.status in (rules.ReminderStatus.ANSWERED, rules.ReminderStatus.CLOSED),
         vehicle=_vehicle(json.loads(item.vehicle or "{}")),
         works_to_plan=works,
+        videos=found.videos if found else (),
+        photos=found.photos if found else (),
+        attachments=found.attachments if found else (),
         callback_requested=bool(item.callback),
         sent_at=datetime.fromisoformat(item.sent_at) if item.sent_at else None,
     )
@@ -268,8 +271,14 @@ def publish(dealership_id: str, reminder_id: str) -> str:
         return "gone"
     if not item.page_token:
         return "no_link"
-    view = page_view(item, get_dealership(dealership_id).settings, item.page_token)
+    from dealerlink.services.pages import public_media
+    from dealerlink.store import media
+
+    linked = media.of_intervention(dealership_id, item.media_intervention_id) if item.media_intervention_id else []
+    found = public_media(linked, item.page_token)
+    view = page_view(item, get_dealership(dealership_id).settings, item.page_token, found)
     site.ensure_assets(asset_files())
+    site.sync_media(item.page_token, list(found.copies))
     site.write_page(item.page_token, render_page(view))
     return "published"
 

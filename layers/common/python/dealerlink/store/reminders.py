@@ -36,6 +36,7 @@ class Reminder(BaseItem, discriminator="reminder"):
     reminder_id = UnicodeAttribute()
     dealership_id = UnicodeAttribute()
     work_report_id = UnicodeAttribute(null=True)  # None: a manual reminder (F-6.7)
+    media_intervention_id = UnicodeAttribute(null=True)  # whose public media the page shows
     brand = UnicodeAttribute()
     reference = UnicodeAttribute()
     customer_id = UnicodeAttribute(null=True)
@@ -122,6 +123,7 @@ def new_reminder(
     customer_id: str | None,
     work_report_id: str | None,
     actor: str,
+    media_intervention_id: str | None = None,
 ) -> Reminder:
     item = Reminder(
         dealership_pk(dealership_id),
@@ -129,6 +131,7 @@ def new_reminder(
         reminder_id=reminder_id,
         dealership_id=dealership_id,
         work_report_id=work_report_id,
+        media_intervention_id=media_intervention_id or work_report_id,
         brand=brand,
         reference=reference,
         customer_id=customer_id,
