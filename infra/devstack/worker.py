@@ -190,7 +190,7 @@ class Worker:
                 continue
             busy = True
             arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{url.rsplit('/', 1)[1]}"
-            event = {"Records": [_sqs_record(m, arn) for m in messages]}
+            event = {"Records": [sqs_record(m, arn) for m in messages]}
             try:
                 response = self._invoke(spec, handler, event, "SQS") or {}
                 failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
@@ -294,7 +294,8 @@ class Worker:
         return busy
 
 
-def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+def sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+    """An SQS message as Lambda hands it to a handler (also what tests build events from)."""
     return {
         "messageId": message["MessageId"],
         "receiptHandle": message["ReceiptHandle"],

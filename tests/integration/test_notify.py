@@ -11,27 +11,14 @@ from moto.sns.models import sns_backends
 
 from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from devstack.template import LocalStack
-from devstack.worker import LocalContext
+from devstack.worker import LocalContext, sqs_record
 from functions.notify.handler import handler
 
 
 def _event(*bodies: str) -> dict[str, object]:
-    return {
-        "Records": [
-            {
-                "messageId": f"msg-{i}",
-                "receiptHandle": "r",
-                "body": body,
-                "attributes": {},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:dealerlink-local-outbox",
-                "awsRegion": "eu-west-1",
-            }
-            for i, body in enumerate(bodies)
-        ]
-    }
+    arn = "arn:aws:sqs:eu-west-1:123456789012:dealerlink-local-outbox"
+    messages = [{"MessageId": f"msg-{i}", "ReceiptHandle": "r", "Body": body} for i, body in enumerate(bodies)]
+    return {"Records": [sqs_record(message, arn) for message in messages]}
 
 
 def test_email_and_sms_are_sent_once_each(stack: LocalStack, context: LocalContext) -> None:

@@ -124,7 +124,7 @@ def test_a_template_is_previewed_saved_and_shown_with_its_banner(
 def test_group_templates_apply_where_a_dealership_has_none(api: Client, tenant_a: Tenant) -> None:
     group = f"{_base(tenant_a)}/templates/peugeot.mechanics.fr?scope=group"
     status, answer = call(api, "PUT", group, tenant_a.bearer("dealer_manager"), {"text": "Groupe"})
-    assert (status, answer["error"]["field"]) == (400, "scope")  # group managers only
+    assert (status, answer["error"]["code"]) == (403, "not_allowed")  # group managers only
     status, saved = call(api, "PUT", group, tenant_a.bearer("group_manager"), {"text": "Pour tout le groupe"})
     assert (status, saved["scope"]) == (200, "group"), saved
     file = intervention(api, tenant_a, contact=contact(language="fr"), works=WORKS)

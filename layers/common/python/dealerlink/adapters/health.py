@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -39,6 +38,8 @@ def _probe(check: Callable[[], object]) -> str:
 def probe_all() -> dict[str, str]:
     """Probe every dependency concurrently: ``{"table": "ok", "media_bucket": "unreachable", …}``."""
     checks = _checks()
+    from concurrent.futures import ThreadPoolExecutor  # only health checks need threads
+
     with ThreadPoolExecutor(max_workers=len(checks)) as pool:
         results = pool.map(_probe, checks.values())
     return dict(zip(checks, results, strict=True))

@@ -223,21 +223,26 @@ def _create_with_customer(
     If two files name the same new customer at once, one transaction fails on the look-up;
     the retry then finds the customer the other one created.
     """
+    item.customer_id, new_items = _customer_for(item)
+    try:
+        return store.create(item, actor, action, details, new_items)
+    except TransactWriteError:
+        if not new_items:
+            raise
+    # Another file created the same new customer meanwhile: the look-up now finds it.
+    item.customer_id, new_items = _customer_for(item)
+    return store.create(item, actor, action, details, new_items)
+
+
+def _customer_for(item: store.Intervention) -> tuple[str | None, list[Any]]:
+    """The dealership's customer with the contact's email or phone, or a new one and its items."""
     contact = item.fields.get("contact") or {}
-    for attempt in (1, 2):
-        new_items: list[Any] = []
-        customer_id = (
-            customers.match(item.dealership_id, contact) if (contact.get("email") or contact.get("phone")) else None
-        )
-        if customer_id is None and (contact.get("email") or contact.get("phone")):
-            customer_id, new_items = customers.new_customer(item.dealership_id, contact)
-        item.customer_id = customer_id
-        try:
-            return store.create(item, actor, action, details, new_items)
-        except TransactWriteError:
-            if attempt == 2 or not new_items:
-                raise
-    raise AssertionError("unreachable")
+    if not (contact.get("email") or contact.get("phone")):
+        return None, []
+    found = customers.match(item.dealership_id, contact)
+    if found is not None:
+        return found, []
+    return customers.new_customer(item.dealership_id, contact)
 
 
 @route(bp, BASE, "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("interventions",))

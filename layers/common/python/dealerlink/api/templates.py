@@ -28,7 +28,7 @@ from dealerlink.domain.templates import (
     parse_template_key,
 )
 from dealerlink.domain.validation import parse
-from dealerlink.errors import ConflictError, NotFoundError, ValidationError
+from dealerlink.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store import templates as store
 from dealerlink.store.dealerships import get_dealership
@@ -56,7 +56,7 @@ def _owner(dealership_id: str, principal: Principal, *, editing: bool) -> tuple[
     scope = query.get("scope", Scope.DEALERSHIP.value)
     if scope == Scope.DEALERSHIP.value:
         if editing and Role.DEALER_MANAGER not in principal.roles:
-            raise NotFoundError("no such template", field="template_key")
+            raise ForbiddenError("a dealership's templates are edited by its dealer managers", code="not_allowed")
         return Scope.DEALERSHIP, dealership_id
     if scope != Scope.GROUP.value:
         raise ValidationError("scope is dealership or group", field="scope")
@@ -64,7 +64,7 @@ def _owner(dealership_id: str, principal: Principal, *, editing: bool) -> tuple[
     if group_id is None:
         raise ValidationError("this dealership belongs to no group", field="scope", code="no_group")
     if editing and Role.GROUP_MANAGER not in principal.roles:
-        raise ValidationError("group templates are edited by group managers", field="scope", code="not_allowed")
+        raise ForbiddenError("group templates are edited by group managers", field="scope", code="not_allowed")
     return Scope.GROUP, str(group_id)
 
 
