@@ -1,9 +1,10 @@
 """Reminders function: the daily sweep fired by EventBridge Scheduler.
 
 Reminders are made when their work report is sent (same transaction) and each gets a Step
-Functions execution when it falls due; the sweep starts the executions of every reminder due
+Functions execution when it falls due. The sweep makes the reminders of work reports sent
+while reminders were off (once they are on), then starts the executions of every reminder due
 by tomorrow that has none for its current version: those that fell due since, and any whose
-execution was lost. It reads the sparse due index only, never the whole table.
+execution was lost. It reads sparse indexes only, never the whole table.
 """
 
 from __future__ import annotations
@@ -25,4 +26,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.info("sweep", extra={"sweep": event.get("sweep"), **outcome})
     metrics.add_metric(name="Sweeps", unit="Count", value=1)
     metrics.add_metric(name="RemindersScheduled", unit="Count", value=outcome["started"])
-    return {"sweep": event.get("sweep"), "reminders_scheduled": outcome["started"], "reminders_read": outcome["read"]}
+    metrics.add_metric(name="RemindersGenerated", unit="Count", value=outcome["generated"])
+    return {
+        "sweep": event.get("sweep"),
+        "reminders_generated": outcome["generated"],
+        "reminders_scheduled": outcome["started"],
+        "items_read": outcome["read"],
+    }

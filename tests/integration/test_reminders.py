@@ -309,3 +309,22 @@ def test_a_manual_reminder_shows_the_media_of_the_file_it_names(
         Bucket=stack.environment["SITE_BUCKET"], Prefix=f"p/{token}/m/{photo}/"
     )
     assert listing.get("KeyCount", 0) > 0
+
+
+def test_the_sweep_makes_reminders_for_reports_sent_while_reminders_were_off(
+    api: Client, tenant_a: Tenant, stack: LocalStack
+) -> None:
+    _settings(api, tenant_a, enabled=False)
+    report = _report(api, tenant_a, _planned(TODAY + timedelta(days=2), TODAY + timedelta(days=90)), "wr5@example.com")
+    assert send(api, tenant_a, report, "link")[0] == 200
+    assert [r for r in store.listing(tenant_a.dealership_id, None, None) if r.work_report_id == report] == []
+    assert service.sweep()["generated"] == 0  # still off: the report keeps waiting
+
+    _settings(api, tenant_a, enabled=True)
+    outcome = service.sweep()
+    made = [r for r in store.listing(tenant_a.dealership_id, None, None) if r.work_report_id == report]
+    assert outcome["generated"] == len(made) == 2, outcome
+    due = next(r for r in made if r.send_date == TODAY.isoformat())
+    assert f"{due.reminder_id}-v1" in [e["name"] for e in _executions(stack)]
+    assert service.sweep()["generated"] == 0  # made once
+    assert len([r for r in store.listing(tenant_a.dealership_id, None, None) if r.work_report_id == report]) == 2

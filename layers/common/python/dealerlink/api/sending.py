@@ -57,7 +57,7 @@ def _send(dealership_id: str, intervention_id: str, principal: Principal, *, fro
     from dealerlink.services import reminders  # work reports only: kept off the API's import path
 
     made = (
-        reminders.from_work_report(item, settings, principal.subject)
+        reminders.on_send(item, settings, principal.subject)
         if item.module == "work_report" and item.status == Status.WAITING_TO_SEND
         else []
     )
@@ -65,7 +65,8 @@ def _send(dealership_id: str, intervention_id: str, principal: Principal, *, fro
         item, token=token, channel=channel.value, actor=principal.subject, messages=outbox, created=made
     )
     for reminder in made:
-        reminders.schedule(reminder, settings)
+        if isinstance(reminder, reminders.Reminder):
+            reminders.schedule(reminder, settings)
     return {
         "id": sent.intervention_id,
         "status": sent.status,

@@ -30,7 +30,7 @@ from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.sending import new_token
 from dealerlink.domain.work_reports import PlannedWork
 from dealerlink.domain.worklist import PAYABLE
-from dealerlink.errors import ConflictError
+from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
 from dealerlink.pages import view as v
 from dealerlink.store import reminders as store
@@ -38,6 +38,7 @@ from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.interventions import Intervention
 from dealerlink.store.outbox import OutboxItem, outbox_item
 from dealerlink.store.pages import PageLink, new_link
+from dealerlink.store.table import BaseItem
 from dealerlink.store.transactions import transaction
 
 Reminder = store.Reminder
@@ -47,13 +48,24 @@ def today_of(settings: DealershipSettings, now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(ZoneInfo(settings.timezone)).date()
 
 
-def from_work_report(report: Intervention, settings: DealershipSettings, actor: str) -> list[Reminder]:
-    """The reminder items of a work report's works to plan (none when reminders are off)."""
-    config = settings.after_sales.reminders
+def on_send(report: Intervention, settings: DealershipSettings, actor: str) -> list[BaseItem]:
+    """What a work report's first send writes beside it: its reminders, or, while reminders are
+    off, a marker the daily sweep turns into reminders once they are on."""
+    made: list[BaseItem] = list(from_work_report(report, settings, actor))
     planned = [PlannedWork.model_validate(w) for w in report.fields.get("works_to_plan") or []]
+    if made or not planned:
+        return made
+    return [store.pending_report(report.dealership_id, report.intervention_id, max(w.deadline for w in planned))]
+
+
+def from_work_report(report: Intervention, settings: DealershipSettings, actor: str) -> list[Reminder]:
+    """The reminder items of a work report's works to plan still ahead (none when reminders are off)."""
+    config = settings.after_sales.reminders
+    today = today_of(settings)
+    planned = [PlannedWork.model_validate(w) for w in report.fields.get("works_to_plan") or []]
+    planned = [w for w in planned if w.deadline >= today]
     if not config.enabled or not planned:
         return []
-    today = today_of(settings)
     items = []
     for group in rules.group_works(planned, config.grouping_window_days):
         items.append(
@@ -352,16 +364,57 @@ def apply(item: Reminder, state: rules.ReminderState) -> Reminder:
     return item
 
 
+def generate_pending(settings_of: dict[str, DealershipSettings], now: datetime) -> tuple[int, set[str], int]:
+    """Reminders for work reports sent while reminders were off, where they are on now.
+
+    Each report's reminders are written with the removal of its marker, all or nothing, so a
+    sweep that runs twice makes them once. Answers (markers read, reminders made, scheduled)."""
+    from dealerlink.store import interventions
+
+    read = started = 0
+    made: set[str] = set()
+    for marker in store.pending_reports():
+        read += 1
+        dealership_id = marker.dealership_id
+        if dealership_id not in settings_of:
+            settings_of[dealership_id] = get_dealership(dealership_id).settings
+        settings = settings_of[dealership_id]
+        if not settings.after_sales.reminders.enabled:
+            continue
+        try:
+            report = interventions.get(dealership_id, marker.work_report_id)
+        except NotFoundError:
+            marker.delete()
+            continue
+        items = from_work_report(report, settings, "sweep")
+        with transaction({(marker.PK, marker.SK): ConflictError("made already", code="made")}) as tx:
+            tx.delete(marker, condition=store.PendingReport.PK.exists())
+            for item in items:
+                tx.save(item, condition=Reminder.PK.does_not_exist())
+        made.update(item.reminder_id for item in items)
+        started += sum(schedule(item, settings, now) for item in items)  # the index may lag
+    return read, made, started
+
+
 def sweep(now: datetime | None = None) -> dict[str, int]:
-    """The daily run: executions for every due reminder that has none for its version."""
+    """The daily run: reminders for new work reports whose reminders wait (see
+    ``generate_pending``), then executions for every due reminder that has none for its version."""
     now = now or datetime.now(UTC)
     until = rules.due_until(now.date())
     settings_of: dict[str, DealershipSettings] = {}
-    read = started = 0
+    pending, generated, started = generate_pending(settings_of, now)
+    read = 0
     for item in store.due(until):
         read += 1
+        if item.reminder_id in generated:
+            continue  # scheduled as it was made
         if item.dealership_id not in settings_of:
             settings_of[item.dealership_id] = get_dealership(item.dealership_id).settings
         if schedule(item, settings_of[item.dealership_id], now):
             started += 1
-    return {"read": read, "started": started, "dealerships": len(settings_of)}
+    return {
+        "read": read + pending,
+        "started": started,
+        "generated": len(generated),
+        "dealerships": len(settings_of),
+    }

@@ -184,6 +184,36 @@ def due(until: date) -> Iterator[Reminder]:
         yield from Reminder.gsi1.query(f"REMDUE#{shard}", condition)  # type: ignore[misc]
 
 
+class PendingReport(BaseItem, discriminator="pending_report"):
+    """A sent work report whose works to plan still wait for reminders (reminders were off).
+
+    Indexed (sparse) for the sweep under ``WRNEW#<shard>``; gone once its reminders are made,
+    or by TTL after its last deadline."""
+
+    dealership_id = UnicodeAttribute()
+    work_report_id = UnicodeAttribute()
+    sent_at = UnicodeAttribute()
+
+
+def pending_report(dealership_id: str, report_id: str, last_deadline: date) -> PendingReport:
+    item = PendingReport(
+        dealership_pk(dealership_id),
+        f"WRNEW#{report_id}",
+        dealership_id=dealership_id,
+        work_report_id=report_id,
+        sent_at=now(),
+        ttl=int(datetime.combine(last_deadline, datetime.min.time(), tzinfo=UTC).timestamp()) + 86_400,
+    )
+    item.GSI1PK, item.GSI1SK = f"WRNEW#{_shard(report_id)}", f"{item.sent_at}#{dealership_id}#{report_id}"
+    return item
+
+
+def pending_reports() -> Iterator[PendingReport]:
+    """Every sent work report still waiting for its reminders, across all dealerships."""
+    for shard in range(SHARDS):
+        yield from PendingReport.gsi1.query(f"WRNEW#{shard}")  # type: ignore[misc]
+
+
 def _stale() -> ConflictError:
     return ConflictError("the reminder changed meanwhile; reload and retry", field="version", code="stale_version")
 
