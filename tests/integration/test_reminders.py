@@ -328,3 +328,24 @@ def test_the_sweep_makes_reminders_for_reports_sent_while_reminders_were_off(
     assert f"{due.reminder_id}-v1" in [e["name"] for e in _executions(stack)]
     assert service.sweep()["generated"] == 0  # made once
     assert len([r for r in store.listing(tenant_a.dealership_id, None, None) if r.work_report_id == report]) == 2
+
+
+def test_editing_a_reminder_needs_the_version_read(api: Client, tenant_a: Tenant) -> None:
+    _settings(api, tenant_a, send_automatically=False)
+    office = tenant_a.bearer("back_office")
+    base = f"/v1/dealerships/{tenant_a.dealership_id}/reminders"
+    body = {
+        "reference": "MAN-3",
+        "contact": {"title": "mr", "last_name": "Edit", "phone": "+33611111111"},
+        "send_date": TODAY.isoformat(),
+        "works": _planned(TODAY + timedelta(days=30)),
+    }
+    created = call(api, "POST", base, office, body)[1]
+    one = f"{base}/{created['id']}"
+    works = _planned(TODAY + timedelta(days=20), TODAY + timedelta(days=25))
+    status, answer = call(api, "PATCH", one, office, {"version": 9, "works": works})
+    assert (status, answer["error"]["code"]) == (409, "stale_version")
+    status, edited = call(api, "PATCH", one, office, {"version": 1, "works": works})
+    assert (status, edited["works_count"], edited["deadline"], edited["version"]) == (200, 2, works[0]["deadline"], 2)
+    status, answer = call(api, "PATCH", one, office, {"version": 2, "works": []})
+    assert (status, answer["error"]["field"]) == (400, "works")

@@ -18,7 +18,7 @@ from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
 from dealerlink.domain.interventions import Contact, Vehicle
 from dealerlink.domain.validation import parse
-from dealerlink.errors import NotFoundError, ValidationError
+from dealerlink.errors import ConflictError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store import reminders as store
 from dealerlink.store.dealerships import get_dealership
@@ -175,7 +175,7 @@ def create_reminder(dealership_id: str, principal: Principal) -> Response:
 
 def _version(body: dict[str, Any], item: store.Reminder) -> None:
     if body.get("version") != int(item.version):
-        raise ValidationError("version is the number the reminder was read with", field="version", code="stale_version")
+        raise ConflictError("the reminder changed meanwhile; reload and retry", field="version", code="stale_version")
 
 
 @route(bp, ONE, "PATCH", access=Access.STAFF, roles=WRITERS, tags=("reminders",))
