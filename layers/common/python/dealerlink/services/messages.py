@@ -4,8 +4,10 @@ outbox beside the change they tell of (F-3.7, F-3.10, F-11.1)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from dealerlink.adapters.site import page_url
 from dealerlink.config import settings as config
@@ -25,8 +27,6 @@ def _contact(item: Intervention) -> dict[str, str]:
 
 def ready(item: Intervention, settings: DealershipSettings, token: str, kinds: tuple[str, ...]) -> list[OutboxItem]:
     """ "Your intervention is ready" by email and/or SMS, in the customer's language."""
-    from dealerlink.pages.render import render_email, render_sms
-
     brand = brand_of(settings, item.brand)
     lang = customer_language(item, settings)
     reply_by = item.fields.get("reply_by")
@@ -41,21 +41,32 @@ def ready(item: Intervention, settings: DealershipSettings, token: str, kinds: t
         vehicle=vehicle(item),
         reply_by=datetime.fromisoformat(reply_by) if reply_by else None,
     )
-    contact = _contact(item)
-    stamp = f"{item.intervention_id}-{item.version + 1}"  # one message per send, whatever retries
+    stamp = f"ready-{item.intervention_id}-{item.version + 1}"  # one message per send, whatever retries
+    return ready_outbox(item.dealership_id, item.intervention_id, stamp, lang, context, _contact(item), kinds)
+
+
+def ready_outbox(
+    dealership_id: str,
+    subject_id: str,
+    stamp: str,
+    lang: str,
+    context: v.ReadyMessage,
+    contact: dict[str, Any],
+    kinds: Iterable[str],
+) -> list[OutboxItem]:
+    """The "ready" email and/or SMS of a file or a reminder, as outbox items ``<stamp>-email|sms``."""
+    from dealerlink.pages.render import render_email, render_sms
+
     messages: list[EmailMessage | SmsMessage] = []
     if "email" in kinds:
         subject, text, html = render_email("ready", lang, context)
         messages.append(
-            EmailMessage(
-                message_id=f"ready-{stamp}-email", to=[contact["email"]], subject=subject, text=text, html=html
-            )
+            EmailMessage(message_id=f"{stamp}-email", to=[contact["email"]], subject=subject, text=text, html=html)
         )
     if "sms" in kinds:
-        messages.append(
-            SmsMessage(message_id=f"ready-{stamp}-sms", to=contact["phone"], text=render_sms("ready", lang, context))
-        )
-    return [outbox_item(item.dealership_id, m, item.intervention_id) for m in messages]
+        text = render_sms("ready", lang, context)
+        messages.append(SmsMessage(message_id=f"{stamp}-sms", to=contact["phone"], text=text))
+    return [outbox_item(dealership_id, m, subject_id) for m in messages]
 
 
 def accepted(

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dealerlink.adapters import site, storage
 from dealerlink.domain.dealerships import Brand, DealershipSettings
@@ -23,6 +23,9 @@ from dealerlink.domain.worklist import parse_works, price_line, totals
 from dealerlink.pages import view as v
 from dealerlink.store import interventions, media, templates
 from dealerlink.store.dealerships import get_dealership
+
+if TYPE_CHECKING:
+    from dealerlink.domain.work_reports import PlannedWork as PlannedWorkModel
 
 WIDTHS = (320, 640, 1280)
 
@@ -169,18 +172,22 @@ def _report_works(
         v.Work(id=str(w.id), label=w.label, urgency=w.urgency.value, price_gross=price_line(w, rate).gross)
         for w in (PerformedWork.model_validate(raw) for raw in item.fields.get("performed_works", []))
     )
-    planned = tuple(
-        v.PlannedWork(
-            id=w.id,
-            label=w.label,
-            urgency=w.urgency.value,
-            deadline=w.deadline,
-            mileage=w.mileage,
-            price_gross=w.price if w.price_includes_vat else (w.price * (1 + rate / 100)).quantize(Decimal("0.01")),
-        )
-        for w in (PlannedWork.model_validate(raw) for raw in item.fields.get("works_to_plan", []))
-    )
+    planned = tuple(planned_view(PlannedWork.model_validate(raw), rate) for raw in item.fields.get("works_to_plan", []))
     return performed, planned
+
+
+def planned_view(work: PlannedWorkModel, rate: Decimal, accepted: bool | None = None) -> v.PlannedWork:
+    """A work to plan as a page shows it (work reports and reminders), its price with VAT."""
+    gross = work.price if work.price_includes_vat else (work.price * (1 + rate / 100)).quantize(Decimal("0.01"))
+    return v.PlannedWork(
+        id=work.id,
+        label=work.label,
+        urgency=work.urgency.value,
+        deadline=work.deadline,
+        mileage=work.mileage,
+        price_gross=gross,
+        accepted=accepted,
+    )
 
 
 def template_view(

@@ -26,10 +26,9 @@ from dealerlink.adapters import scheduler
 from dealerlink.adapters.site import page_url
 from dealerlink.domain import reminders as rules
 from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.outbox import EmailMessage, SmsMessage
+from dealerlink.domain.outbox import EmailMessage
 from dealerlink.domain.sending import new_token
 from dealerlink.domain.work_reports import PlannedWork
-from dealerlink.domain.worklist import PAYABLE
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
 from dealerlink.pages import view as v
@@ -195,7 +194,7 @@ def language_of(item: Reminder, settings: DealershipSettings) -> str:
 
 def ready_messages(item: Reminder, settings: DealershipSettings, token: str, kinds: Iterable[str]) -> list[OutboxItem]:
     """ "Works to plan for your vehicle" by email and/or SMS, in the customer's language."""
-    from dealerlink.pages.render import render_email, render_sms
+    from dealerlink.services.messages import ready_outbox
     from dealerlink.services.pages import brand_of, dealer
 
     brand = brand_of(settings, item.brand)
@@ -211,44 +210,18 @@ def ready_messages(item: Reminder, settings: DealershipSettings, token: str, kin
         vehicle=_vehicle(json.loads(item.vehicle or "{}")),
         works_count=len(item.planned),
     )
-    contact = item.contact_fields
-    stamp = f"{item.reminder_id}-{int(item.version) + 1}"
-    messages: list[EmailMessage | SmsMessage] = []
-    if "email" in kinds:
-        subject, text, html = render_email("ready", lang, context)
-        messages.append(
-            EmailMessage(
-                message_id=f"reminder-{stamp}-email", to=[contact["email"]], subject=subject, text=text, html=html
-            )
-        )
-    if "sms" in kinds:
-        messages.append(
-            SmsMessage(message_id=f"reminder-{stamp}-sms", to=contact["phone"], text=render_sms("ready", lang, context))
-        )
-    return [outbox_item(item.dealership_id, m, item.reminder_id) for m in messages]
+    stamp = f"reminder-{item.reminder_id}-{int(item.version) + 1}"  # one message per send, whatever retries
+    return ready_outbox(item.dealership_id, item.reminder_id, stamp, lang, context, item.contact_fields, kinds)
 
 
 def page_view(item: Reminder, settings: DealershipSettings, token: str, found: Any = None) -> v.PageView:
     """The reminder's customer page (F-6.9), with the public media ``found`` (services.pages.PublicMedia)."""
-    from dealerlink.services.pages import brand_of, dealer
+    from dealerlink.services.pages import brand_of, dealer, planned_view
 
     brand = brand_of(settings, item.brand)
     state = item.state
     rate = Decimal(settings.vat_rate)
-    works = tuple(
-        v.PlannedWork(
-            id=w.id,
-            label=w.label,
-            urgency=w.urgency.value,
-            deadline=w.deadline,
-            mileage=w.mileage,
-            price_gross=(w.price if w.price_includes_vat else (w.price * (1 + rate / 100)).quantize(Decimal("0.01")))
-            if w.urgency in PAYABLE
-            else None,
-            accepted=(w.id in state.accepted_ids) if item.outcome else None,
-        )
-        for w in item.planned
-    )
+    works = tuple(planned_view(w, rate, (w.id in state.accepted_ids) if item.outcome else None) for w in item.planned)
     return v.PageView(
         kind="reminder",
         module="mechanics",
