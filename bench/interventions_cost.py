@@ -16,37 +16,20 @@ import os
 import statistics
 import sys
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
-import botocore.client
 import requests
 
 import tests.conftest  # noqa: F401 - fake credentials and local names, before any store import
+from bench._reads import calls, install, items_read, uninstall
 from dealerlink.ids import new_id
 from tests.integration.conftest import api_client, aws_stack
 from tests.integration.tenants import Tenant, call, make_tenant
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,20000").split(",") if n]
 REQUESTS = int(os.environ.get("BENCH_HTTP_REQUESTS", "200"))
-calls: Counter[str] = Counter()
-items_read = [0]
-_original = botocore.client.BaseClient._make_api_call
-
-
-def _counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
-    response = _original(self, operation, params)
-    if self.meta.service_model.service_name == "dynamodb":
-        calls[operation] += 1
-        if operation == "GetItem":
-            items_read[0] += 1 if "Item" in response else 0
-        elif operation == "BatchGetItem":
-            items_read[0] += sum(len(v) for v in response.get("Responses", {}).values())
-        elif operation == "Query":
-            items_read[0] += int(response.get("ScannedCount", 0))
-    return response
 
 
 def _body(reference: str) -> dict[str, Any]:
@@ -127,7 +110,7 @@ def _versions(start: int) -> Any:
 
 
 def part_one() -> None:
-    botocore.client.BaseClient._make_api_call = _counting
+    install()
     for size in SIZES:
         with aws_stack() as stack, api_client() as client:
             tenant, neighbour = make_tenant("Bench"), make_tenant("Neighbour")
@@ -146,7 +129,7 @@ def part_one() -> None:
             print(_measure(client, "search", "GET", f"{base}?q=RO-BENCH-001", headers))
             print(_measure(client, "create", "POST", base, headers, lambda: _body(f"RO-{new_id()}"), runs))
             print(_measure(client, "edit", "PATCH", f"{base}/{one['id']}", headers, _versions(one["version"]), runs))
-    botocore.client.BaseClient._make_api_call = _original
+    uninstall()
 
 
 def part_two() -> None:

@@ -14,14 +14,11 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
-
-import botocore.client
 
 import tests.conftest  # noqa: F401 - fake credentials and local names, before any store import
+from bench._reads import calls, install, items_read, uninstall
 from dealerlink.domain.reminders import ReminderGroup, group_works
 from dealerlink.domain.work_reports import PlannedWork
 from dealerlink.ids import new_id
@@ -29,20 +26,6 @@ from tests.integration.conftest import aws_stack
 
 DEALERSHIPS = int(os.environ.get("BENCH_DEALERSHIPS", "1000"))
 WORKS_EACH = int(os.environ.get("BENCH_WORKS_EACH", "100"))
-calls: Counter[str] = Counter()
-items_read = [0]
-_original = botocore.client.BaseClient._make_api_call
-
-
-def _counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
-    response = _original(self, operation, params)
-    if self.meta.service_model.service_name == "dynamodb":
-        calls[operation] += 1
-        if operation == "GetItem":
-            items_read[0] += 1 if "Item" in response else 0
-        elif operation == "Query":
-            items_read[0] += int(response.get("ScannedCount", 0))
-    return response
 
 
 def _works(rng: random.Random, today: date, first_day: int) -> list[PlannedWork]:
@@ -125,7 +108,7 @@ def main() -> None:
         print(
             f"stored       {stored:,} reminders ({stored // 100 + 1:,} due today) in {time.perf_counter() - start:.0f} s"
         )
-        botocore.client.BaseClient._make_api_call = _counting
+        install()
         outcome, seconds, read = sweep_once()
         print(
             f"sweep        {seconds:.2f} s, {read:,} items read, {outcome['started']:,} executions started, {outcome['dealerships']:,} dealerships' settings"
@@ -134,9 +117,9 @@ def main() -> None:
         print(
             f"sweep again  {seconds2:.2f} s, {read2:,} items read, {again['started']} started (all scheduled already)"
         )
-        botocore.client.BaseClient._make_api_call = _original
+        uninstall()
         more = store_reminders(groups, today, due_every=0)
-        botocore.client.BaseClient._make_api_call = _counting
+        install()
         _, seconds3, read3 = sweep_once()
         print(
             f"x2 stored    {stored + more:,} reminders, none more due: sweep {seconds3:.2f} s, {read3:,} items read "
