@@ -29,6 +29,23 @@ class BackOffice:
         assert response.status_code == expect, (method, path, response.status_code, response.text)
         return response.json()
 
+    def upload_video(self, intervention_id: str, video: bytes, seconds: float, min_parts: int = 1) -> str:
+        """Sign a video, PUT each part to its URL as a phone does, complete it; the medium's id."""
+        media = f"/interventions/{intervention_id}/media"
+        body = {"kind": "video", "content_type": "video/mp4", "size": len(video), "duration_seconds": seconds}
+        signed = self.call("POST", media, body, expect=201)
+        upload = signed["upload"]
+        assert upload["part_count"] >= min_parts, upload
+        parts = []
+        for part in upload["parts"]:
+            number = part["part_number"]
+            chunk = video[(number - 1) * upload["part_size"] : number * upload["part_size"]]
+            sent = requests.put(part["url"], data=chunk, timeout=60)
+            assert sent.status_code == 200, sent.text
+            parts.append({"part_number": number, "etag": sent.headers["ETag"]})
+        self.call("POST", f"{media}/{signed['media']['id']}/complete", {"parts": parts})
+        return str(signed["media"]["id"])
+
 
 def eventually(read: Callable[[], T], accept: Callable[[T], bool], timeout: float = 60) -> T:
     deadline = time.monotonic() + timeout

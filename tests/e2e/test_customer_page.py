@@ -76,23 +76,9 @@ def test_the_customer_answers_in_a_browser(local_stack: RunningStack, browser: A
         expect=201,
     )
     video = clip(tmp_path / "clip.mp4", 2)
-    signed = office.call(
-        "POST",
-        f"/interventions/{created['id']}/media",
-        {"kind": "video", "content_type": "video/mp4", "size": len(video), "duration_seconds": 2},
-        expect=201,
-    )
-    upload = signed["upload"]
-    parts = []
-    for part in upload["parts"]:
-        number = part["part_number"]
-        sent = requests.put(
-            part["url"], data=video[(number - 1) * upload["part_size"] : number * upload["part_size"]], timeout=30
-        )
-        parts.append({"part_number": number, "etag": sent.headers["ETag"]})
-    office.call("POST", f"/interventions/{created['id']}/media/{signed['media']['id']}/complete", {"parts": parts})
+    media_id = office.upload_video(created["id"], video, 2)
     eventually(
-        lambda: office.call("GET", f"/interventions/{created['id']}/media/{signed['media']['id']}")["status"],
+        lambda: office.call("GET", f"/interventions/{created['id']}/media/{media_id}")["status"],
         lambda status: status != "uploading" and status != "processing",
         timeout=120,
     )

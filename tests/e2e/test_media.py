@@ -34,22 +34,7 @@ def test_a_photo_and_a_video_uploaded_straight_to_s3_become_ready(local_stack: R
     assert posted.status_code in (200, 204), posted.text
 
     video = clip(tmp_path / "walkaround.mp4", 4, size="1280x720", bitrate="20M")
-    signed_video = office.call(
-        "POST",
-        media,
-        {"kind": "video", "content_type": "video/mp4", "size": len(video), "duration_seconds": 4},
-        expect=201,
-    )
-    upload = signed_video["upload"]
-    assert upload["part_count"] >= 2
-    parts = []
-    for part in upload["parts"]:
-        number = part["part_number"]
-        chunk = video[(number - 1) * upload["part_size"] : number * upload["part_size"]]
-        sent = requests.put(part["url"], data=chunk, timeout=60)
-        assert sent.status_code == 200, sent.text
-        parts.append({"part_number": number, "etag": sent.headers["ETag"]})
-    office.call("POST", f"{media}/{signed_video['media']['id']}/complete", {"parts": parts})
+    office.upload_video(created["id"], video, 4, min_parts=2)
 
     def read() -> list[dict[str, Any]]:
         return list(office.call("GET", f"/interventions/{created['id']}")["media"])

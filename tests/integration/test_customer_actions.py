@@ -12,7 +12,7 @@ from devstack.template import LocalStack
 from devstack.worker import Worker
 from tests.integration.flows import until
 from tests.integration.tenants import Tenant, call
-from tests.integration.test_sending import emails_to, page_html, ready_intervention, send, token_of
+from tests.integration.test_sending import emails_to, history_of, page_html, ready_intervention, send, token_of
 
 ALL_ANSWERED = {"brakes": True, "wipers": True, "tyres": False}
 
@@ -43,9 +43,7 @@ def test_opening_the_page_marks_it_read_once_and_tells_the_team(
     first = call(api, "POST", f"/v1/public/pages/{token}/opened")
     again = call(api, "POST", f"/v1/public/pages/{token}/opened")
     assert (first[0], first[1]["status"], again[1]["status"]) == (200, "read", "read")
-    history = call(api, "GET", f"{dealership}/interventions/{intervention_id}/history", tenant_a.bearer("back_office"))[
-        1
-    ]
+    history = history_of(api, tenant_a, intervention_id)
     assert [e["action"] for e in history["items"]].count("read") == 1
     worker = Worker(stack, schedule_seconds=3600)
     author = tenant_a.users["back_office"].email
@@ -119,12 +117,7 @@ def test_rating_and_callback_once_each_even_after_answering(api: Client, tenant_
     assert call(api, "POST", f"/v1/public/pages/{token}/rating", body={"stars": 6})[0] in (400, 409)
     status, called = call(api, "POST", f"/v1/public/pages/{token}/callback", body={"message": "Après 18h"})
     assert (status, called["callback_requested"]) == (200, True)
-    history = call(
-        api,
-        "GET",
-        f"/v1/dealerships/{tenant_a.dealership_id}/interventions/{intervention_id}/history",
-        tenant_a.bearer("back_office"),
-    )[1]
+    history = history_of(api, tenant_a, intervention_id)
     assert {"rated", "callback", "answered"} <= {e["action"] for e in history["items"]}
 
 

@@ -69,6 +69,13 @@ def page_html(stack: LocalStack, token: str) -> str | None:
     return str(body.decode())
 
 
+def history_of(api: Client, tenant: Tenant, intervention_id: str) -> Any:
+    path = f"/v1/dealerships/{tenant.dealership_id}/interventions/{intervention_id}/history"
+    status, history = call(api, "GET", path, tenant.bearer("back_office"))
+    assert status == 200, history
+    return history
+
+
 def token_of(link: str) -> str:
     match = re.search(r"/p/([A-Za-z0-9_-]{32})/$", link)
     assert match, link
@@ -189,12 +196,7 @@ def test_an_address_ses_rejects_is_recorded_not_retried(api: Client, tenant_a: T
         lambda found: found == ["rejected"],
     )
     assert refused == ["rejected"]
-    history = call(
-        api,
-        "GET",
-        f"/v1/dealerships/{tenant_a.dealership_id}/interventions/{intervention_id}/history",
-        tenant_a.bearer("back_office"),
-    )[1]
+    history = history_of(api, tenant_a, intervention_id)
     assert history["items"][0]["action"] == "delivery_failed"
     sqs = boto3.client("sqs")
     for queue in ("OUTBOX_QUEUE_URL",):
@@ -274,11 +276,6 @@ def test_an_sms_sns_refuses_is_recorded_not_retried(api: Client, tenant_a: Tenan
         )
         sns.assert_no_pending_responses()
     assert refused == ["rejected"]
-    history = call(
-        api,
-        "GET",
-        f"/v1/dealerships/{tenant_a.dealership_id}/interventions/{intervention_id}/history",
-        tenant_a.bearer("back_office"),
-    )[1]
+    history = history_of(api, tenant_a, intervention_id)
     assert history["items"][0]["action"] == "delivery_failed"
     assert "InvalidParameter" in history["items"][0]["details"]["reason"]

@@ -4,7 +4,7 @@ outbox beside the change they tell of (F-3.7, F-3.10, F-11.1)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -119,8 +119,6 @@ def team(
 ) -> list[OutboxItem]:
     """F-11.1: tell the file's author, its assignee and the dealership's event addresses, each in
     their own language (event addresses in the dealership's)."""
-    from dealerlink.pages.render import render_email
-
     people: dict[str, str] = {}
     for user_id in {item.assignee_id, item.author_id if item.author_kind == "user" else None} - {None}:
         user = get_user(str(user_id))
@@ -144,17 +142,21 @@ def team(
         comment=comment,
         callback_message=callback_message,
     )
+    languages = {address: people.get(address, settings.default_language) for address in addresses}
+    stamp = f"team-{event}-{item.intervention_id}-{item.version}"
+    return staff_outbox(item.dealership_id, item.intervention_id, stamp, notice, languages)
+
+
+def staff_outbox(
+    dealership_id: str, subject_id: str, stamp: str, notice: v.StaffNotice, languages: Mapping[str, str]
+) -> list[OutboxItem]:
+    """One staff email per address, in that address's language, as outbox items ``<stamp>-<who>``."""
+    from dealerlink.pages.render import render_email
+
     items = []
-    for address in addresses:
-        lang = people.get(address, settings.default_language)
+    for address, lang in languages.items():
         subject, text, html = render_email("staff", lang, notice)
         whom = hashlib.sha256(address.encode()).hexdigest()[:8]
-        message_id = f"team-{event}-{item.intervention_id}-{item.version}-{whom}"
-        items.append(
-            outbox_item(
-                item.dealership_id,
-                EmailMessage(message_id=message_id, to=[address], subject=subject, text=text, html=html),
-                item.intervention_id,
-            )
-        )
+        message = EmailMessage(message_id=f"{stamp}-{whom}", to=[address], subject=subject, text=text, html=html)
+        items.append(outbox_item(dealership_id, message, subject_id))
     return items

@@ -26,7 +26,6 @@ from dealerlink.adapters import scheduler
 from dealerlink.adapters.site import page_url
 from dealerlink.domain import reminders as rules
 from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.outbox import EmailMessage
 from dealerlink.domain.sending import new_token
 from dealerlink.domain.work_reports import PlannedWork
 from dealerlink.errors import ConflictError, NotFoundError
@@ -35,7 +34,7 @@ from dealerlink.pages import view as v
 from dealerlink.store import reminders as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.interventions import Intervention
-from dealerlink.store.outbox import OutboxItem, outbox_item
+from dealerlink.store.outbox import OutboxItem
 from dealerlink.store.pages import PageLink, new_link
 from dealerlink.store.table import BaseItem
 from dealerlink.store.transactions import transaction
@@ -270,11 +269,9 @@ def publish(dealership_id: str, reminder_id: str) -> str:
 
 def team(item: Reminder, settings: DealershipSettings, event: v.StaffEvent) -> list[OutboxItem]:
     """F-11.1 for reminders: the dealership's event addresses hear of the customer's action."""
-    import hashlib
-
     from dealerlink.config import settings as config
     from dealerlink.domain.sending import team_recipients
-    from dealerlink.pages.render import render_email
+    from dealerlink.services.messages import staff_outbox
 
     contact = item.contact_fields
     name = " ".join(p for p in (contact.get("first_name"), contact.get("last_name")) if p) or item.reference
@@ -289,19 +286,9 @@ def team(item: Reminder, settings: DealershipSettings, event: v.StaffEvent) -> l
         vehicle=_vehicle(json.loads(item.vehicle or "{}")),
         currency=settings.currency,
     )
-    items = []
-    for address in team_recipients(settings, "after_sales", event, []):
-        subject, text, html = render_email("staff", settings.default_language, notice)
-        whom = hashlib.sha256(address.encode()).hexdigest()[:8]
-        message = EmailMessage(
-            message_id=f"team-{event}-{item.reminder_id}-{item.version}-{whom}",
-            to=[address],
-            subject=subject,
-            text=text,
-            html=html,
-        )
-        items.append(outbox_item(item.dealership_id, message, item.reminder_id))
-    return items
+    languages = dict.fromkeys(team_recipients(settings, "after_sales", event, []), settings.default_language)
+    stamp = f"team-{event}-{item.reminder_id}-{item.version}"
+    return staff_outbox(item.dealership_id, item.reminder_id, stamp, notice, languages)
 
 
 EVENTS: dict[str, v.StaffEvent] = {"read": "read", "answered": "answered"}
