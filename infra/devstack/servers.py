@@ -5,12 +5,14 @@
   code path it runs on AWS;
 - "CloudFront": ``/p/...`` from the site bucket, ``/api/...`` to the API with the prefix
   stripped (the deployed distribution does the same with a CloudFront Function), with the
-  security headers of the managed SecurityHeadersPolicy.
+  security headers of the managed SecurityHeadersPolicy; and, locally only, ``/_outbox/``
+  and ``/_outbox.json``: the emails and SMS the stack has sent (devstack.outbox).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import mimetypes
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -107,9 +109,21 @@ def site_server(site_bucket: str, api_port: int, host: str, port: int) -> _Serve
             finally:
                 connection.close()
 
+        def _outbox(self) -> None:
+            from devstack import outbox
+
+            messages = outbox.sent()
+            if self.path.startswith("/_outbox.json"):
+                body, kind = json.dumps(messages, ensure_ascii=False).encode(), "application/json"
+            else:
+                body, kind = outbox.page(messages).encode(), "text/html; charset=utf-8"
+            self._send(200, body, {"Content-Type": kind, "Cache-Control": "no-store"})
+
         def _route(self) -> None:
             if self.path.startswith("/api/"):
                 self._api()
+            elif self.path.startswith("/_outbox") and self.command == "GET":
+                self._outbox()
             elif self.path.startswith("/p/") and self.command in ("GET", "HEAD"):
                 self._page()
             else:

@@ -9,6 +9,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from devstack.dynamodb import DynamoDBLocal
 from devstack.template import REGION, LocalStack, build_stack
 
 log = logging.getLogger("devstack")
@@ -22,6 +23,7 @@ class Ports:
     moto: int
     api: int
     site: int
+    dynamodb: int
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -29,11 +31,13 @@ class Ports:
             moto=int(os.environ.get("MOTO_PORT", "5000")),
             api=int(os.environ.get("API_PORT", "8000")),
             site=int(os.environ.get("SITE_PORT", "8080")),
+            dynamodb=int(os.environ.get("DYNAMODB_PORT", "8001")),
         )
 
 
-def _aws_environment(moto_port: int) -> None:
-    """Point every AWS client of this process (boto3, PynamoDB, Powertools) at moto."""
+def _aws_environment(moto_port: int, dynamodb: DynamoDBLocal) -> None:
+    """Point every AWS client of this process (boto3, PynamoDB, Powertools) at the local stack:
+    DynamoDB (tables and streams) at DynamoDB Local, every other service at moto."""
     os.environ.update(
         {
             "AWS_ACCESS_KEY_ID": "testing",
@@ -45,12 +49,14 @@ def _aws_environment(moto_port: int) -> None:
             "MOTO_PORT": str(moto_port),  # Step Functions tasks call back into this port
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_DEV": os.environ.get("POWERTOOLS_DEV", "false"),
+            **dynamodb.environment,
         }
     )
 
 
 class System:
-    """moto's server, the resources of template.yaml, the API, the worker and "CloudFront"."""
+    """DynamoDB Local, moto's server, the resources of template.yaml, the API, the worker and
+    "CloudFront"."""
 
     def __init__(self, ports: Ports, host: str = "127.0.0.1") -> None:
         self.ports = ports
@@ -60,9 +66,20 @@ class System:
         self.demo: dict[str, str] = {}
 
     def start(self) -> System:
+        """Start every part; if one fails, stop those already running (no JVM left behind)."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> System:
         from moto.server import ThreadedMotoServer
 
-        _aws_environment(self.ports.moto)
+        # The JVM starts while moto does; both must answer before the resources are made.
+        dynamodb = DynamoDBLocal(self.ports.dynamodb, self.host).launch()
+        self._parts.append(dynamodb)
+        _aws_environment(self.ports.moto, dynamodb)
         moto = ThreadedMotoServer(ip_address=self.host, port=self.ports.moto, verbose=False)
         moto.start()
         self._parts.append(moto)
@@ -72,6 +89,7 @@ class System:
             method="POST",
         )
         urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - a fixed http URL
+        dynamodb.wait_ready()
 
         self.stack = build_stack()
         # The functions' environment: set before any handler module (PynamoDB models) loads.
@@ -110,6 +128,7 @@ class System:
     def urls(self) -> dict[str, str]:
         return {
             "aws (moto)": f"http://{self.host}:{self.ports.moto}",
+            "dynamodb (local)": f"http://{self.host}:{self.ports.dynamodb}",
             "api": f"http://{self.host}:{self.ports.api}/v1/health",
             "site (CloudFront)": f"http://{self.host}:{self.ports.site}/api/v1/health",
             "openapi": f"http://{self.host}:{self.ports.api}/v1/openapi.json",

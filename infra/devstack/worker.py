@@ -15,6 +15,7 @@ AWS's event shapes:
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import logging
@@ -24,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -67,6 +69,14 @@ def load_handler(spec: FunctionSpec) -> Handler:
 
 
 @dataclass
+class _Shard:
+    shard_id: str
+    parent_id: str | None
+    iterator: str = ""  # "" once the shard is closed and read to its end
+    last_sequence: str | None = None
+
+
+@dataclass
 class _Stream:
     function: str
     handler: Handler
@@ -75,7 +85,7 @@ class _Stream:
     max_retries: int
     failure_queue_arn: str | None
     patterns: list[dict[str, Any]] = field(default_factory=list)  # FilterCriteria: deliver only matches
-    iterators: dict[str, str] = field(default_factory=dict)
+    shards: dict[str, _Shard] = field(default_factory=dict)
     attempts: int = 0
 
 
@@ -98,10 +108,13 @@ class Worker:
         self.schedule_seconds = schedule_seconds or float(os.environ.get("DEVSTACK_SCHEDULE_SECONDS", "3600"))
         self.session = boto3.session.Session()
         self.sqs = self.session.client("sqs", region_name=REGION)
-        # Recent botocore resolves stream ARNs to account endpoints (<account>.streams-ddb…)
-        # that moto does not serve: name the classic endpoint unless one is set already.
-        streams_endpoint = os.environ.get("AWS_ENDPOINT_URL") or f"https://streams.dynamodb.{REGION}.amazonaws.com"
-        self.streams_client = self.session.client("dynamodbstreams", region_name=REGION, endpoint_url=streams_endpoint)
+        # Table streams are DynamoDB Local's (AWS_ENDPOINT_URL_DYNAMODB_STREAMS, set by the local
+        # stack and the integration tier); boto3 reads the variable itself.
+        if not os.environ.get("AWS_ENDPOINT_URL_DYNAMODB_STREAMS"):
+            raise RuntimeError(
+                "the worker reads table streams from DynamoDB Local: set AWS_ENDPOINT_URL_DYNAMODB_STREAMS"
+            )
+        self.streams_client = self.session.client("dynamodbstreams", region_name=REGION)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.queues: list[tuple[FunctionSpec, Handler, str, int]] = []
@@ -223,59 +236,76 @@ class Worker:
         busy = False
         for stream in self.streams:
             self._refresh_shards(stream)
-            for shard_id, iterator in list(stream.iterators.items()):
-                if not iterator:
+            for shard in list(stream.shards.values()):
+                if not shard.iterator or self._parent_open(stream, shard):
                     continue
-                response = self.streams_client.get_records(ShardIterator=iterator, Limit=stream.batch_size)
-                records = response.get("Records", [])
-                if stream.patterns:
-                    records = [r for r in records if any(matches(p, r) for p in stream.patterns)]
-                if not records:
-                    stream.iterators[shard_id] = response.get("NextShardIterator", "")
+                try:
+                    response = self.streams_client.get_records(ShardIterator=shard.iterator, Limit=stream.batch_size)
+                except self.streams_client.exceptions.ExpiredIteratorException:
+                    shard.iterator = self._iterator(stream, shard)
                     continue
-                busy = True
-                if self._deliver_stream(stream, shard_id, records):
-                    stream.iterators[shard_id] = response.get("NextShardIterator", "")
+                read = [lambda_stream_record(r, stream.arn) for r in response.get("Records", [])]
+                records = [r for r in read if any(matches(p, r) for p in stream.patterns)] if stream.patterns else read
+                if records:
+                    busy = True
+                    if not self._deliver_stream(stream, shard, records):
+                        continue  # re-read from the failed record next tick
+                if read:
+                    shard.last_sequence = read[-1]["dynamodb"]["SequenceNumber"]
+                shard.iterator = response.get("NextShardIterator") or ""
         return busy
 
     def _refresh_shards(self, stream: _Stream) -> None:
-        shards = self.streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in stream.iterators:
-                stream.iterators[shard["ShardId"]] = self.streams_client.get_shard_iterator(
-                    StreamArn=stream.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
+        described = self.streams_client.describe_stream(StreamArn=stream.arn)["StreamDescription"]
+        for shard in described["Shards"]:
+            if shard["ShardId"] not in stream.shards:
+                state = _Shard(shard["ShardId"], shard.get("ParentShardId"))
+                state.iterator = self._iterator(stream, state)
+                stream.shards[state.shard_id] = state
 
-    def _deliver_stream(self, stream: _Stream, shard_id: str, records: list[dict[str, Any]]) -> bool:
-        """Deliver a batch; True when the iterator may move past it."""
-        event = {"Records": [{**r, "eventSourceARN": stream.arn, "awsRegion": REGION} for r in records]}
+    @staticmethod
+    def _parent_open(stream: _Stream, shard: _Shard) -> bool:
+        """Records of a key are read in order: a child shard waits until its parent is done."""
+        parent = stream.shards.get(shard.parent_id or "")
+        return parent is not None and bool(parent.iterator)
+
+    def _iterator(self, stream: _Stream, shard: _Shard, at: str | None = None) -> str:
+        """An iterator at ``at``, else after the last record read, else at the shard's start."""
+        position: dict[str, str] = {"ShardIteratorType": "TRIM_HORIZON"}
+        if at:
+            position = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": at}
+        elif shard.last_sequence:
+            position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": shard.last_sequence}
+        answer = self.streams_client.get_shard_iterator(StreamArn=stream.arn, ShardId=shard.shard_id, **position)
+        return str(answer["ShardIterator"])
+
+    def _deliver_stream(self, stream: _Stream, shard: _Shard, records: list[dict[str, Any]]) -> bool:
+        """Deliver a batch as Lambda's event source mapping does; True when the shard may move on.
+
+        A reported failure re-reads the shard from the failed record (up to
+        ``MaximumRetryAttempts``), then the on-failure destination gets what AWS sends it:
+        the batch's place in the stream. The handlers themselves park records they cannot
+        process, with their keys and images, so the DLQ always holds enough to replay them.
+        """
+        event = {"Records": records}
         spec = next(s for s in self.stack.functions if s.logical_id == stream.function)
         try:
             response = self._invoke(spec, stream.handler, event, "DynamoDB") or {}
-            failed = response.get("batchItemFailures", [])
+            failed = [f["itemIdentifier"] for f in response.get("batchItemFailures", [])]
         except Exception:
             log.exception("%s failed on stream records", stream.function)
-            failed = [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]
+            failed = [records[0]["dynamodb"]["SequenceNumber"]]
         if not failed:
             stream.attempts = 0
             return True
         stream.attempts += 1
         if stream.attempts <= stream.max_retries:
-            # Re-read the shard from the same record next tick.
-            stream.iterators[shard_id] = self.streams_client.get_shard_iterator(
-                StreamArn=stream.arn,
-                ShardId=shard_id,
-                ShardIteratorType="AT_SEQUENCE_NUMBER",
-                SequenceNumber=records[0]["dynamodb"]["SequenceNumber"],
-            )["ShardIterator"]
+            shard.iterator = self._iterator(stream, shard, at=min(failed, key=int))
             return False
         stream.attempts = 0
         if stream.failure_queue_arn:
             queue = self.sqs.get_queue_url(QueueName=stream.failure_queue_arn.rsplit(":", 1)[1])["QueueUrl"]
-            self.sqs.send_message(
-                QueueUrl=queue,
-                MessageBody=json.dumps({"function": stream.function, "failed": failed, "stream": stream.arn}),
-            )
+            self.sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(_failure_notice(stream, shard, records)))
         return True
 
     # ------------------------------------------------------------------ schedules
@@ -292,6 +322,50 @@ class Worker:
             except Exception:
                 log.exception("%s failed on its schedule", spec.logical_id)
         return busy
+
+
+def lambda_stream_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
+    """A record of GetRecords as Lambda hands it to a handler: the creation time in epoch
+    seconds, binary values base64-encoded (boto3 decoded both), the function's region."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        change["ApproximateCreationDateTime"] = created.timestamp()
+    for image in ("Keys", "NewImage", "OldImage"):
+        if image in change:
+            change[image] = {name: _wire_value(value) for name, value in change[image].items()}
+    return {**record, "dynamodb": change, "eventSourceARN": arn, "awsRegion": REGION}
+
+
+def _wire_value(value: dict[str, Any]) -> dict[str, Any]:
+    """One attribute value in DynamoDB's JSON wire form."""
+    ((kind, inner),) = value.items()
+    if kind == "B":
+        return {"B": base64.b64encode(inner).decode()}
+    if kind == "BS":
+        return {"BS": [base64.b64encode(b).decode() for b in inner]}
+    if kind == "M":
+        return {"M": {k: _wire_value(v) for k, v in inner.items()}}
+    if kind == "L":
+        return {"L": [_wire_value(v) for v in inner]}
+    return {kind: inner}
+
+
+def _failure_notice(stream: _Stream, shard: _Shard, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What Lambda sends an on-failure destination for a stream batch (DDBStreamBatchInfo)."""
+    first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
+    return {
+        "requestContext": {"functionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{stream.function}"},
+        "responseContext": {"statusCode": 200},
+        "version": "1.0",
+        "DDBStreamBatchInfo": {
+            "shardId": shard.shard_id,
+            "startSequenceNumber": first["SequenceNumber"],
+            "endSequenceNumber": last["SequenceNumber"],
+            "batchSize": len(records),
+            "streamArn": stream.arn,
+        },
+    }
 
 
 def sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:

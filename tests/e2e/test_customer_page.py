@@ -6,6 +6,7 @@ screenshot is kept under test-artifacts/ for whoever wants to look at it."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -48,15 +49,10 @@ def browser() -> Iterator[Any]:
 
 
 def sent_emails(stack: RunningStack, address: str) -> list[dict[str, Any]]:
-    """What moto's SES has sent to ``address`` (its data API: the stack runs in another process).
-
-    That API lists every model moto holds and answers 500 while one of them is mid-change (an S3
-    multipart upload): then we know nothing yet and ask again."""
-    answer = requests.get(f"{stack.moto}/moto-api/data.json", timeout=10)
-    if answer.status_code != 200:
-        return []
-    messages = answer.json().get("ses", {}).get("Message", [])
-    return [m for m in messages if address in str(m.get("destinations"))]
+    """The emails the stack has sent to ``address``: its outbox on the site port (make outbox)."""
+    answer = requests.get(f"{stack.site}/_outbox.json", timeout=10)
+    answer.raise_for_status()
+    return [m for m in answer.json() if m["kind"] == "email" and address in m["to"]]
 
 
 def test_the_customer_answers_in_a_browser(local_stack: RunningStack, browser: Any, tmp_path: Path) -> None:
@@ -106,12 +102,16 @@ def test_the_customer_answers_in_a_browser(local_stack: RunningStack, browser: A
     page.check("input[name='a-tyres'][value='no']")
     assert "205,00" in page.locator("#approved-total").inner_text()
     page.click("#answers button[type='submit']")
-    page.wait_for_selector("#answers .live:not(:empty)")
+    page.wait_for_selector("#answers .live:not(:empty)", timeout=60_000)
+    # The page reloads itself once the answered version is served (page.js polls for ~12 s); on
+    # a loaded machine that may take longer, so wait for the served page and reload here.
+    answered_page = eventually(lambda: served(url), lambda data: data.get("status") == "answered", timeout=60)
+    page.reload()
 
     page.check("#s5", force=True)
     page.fill("#rating-comment", "Très clair, merci <b>!</b>")
     page.click("#rating button[type='submit']")
-    page.wait_for_function("document.querySelector('#rating .live').textContent.length > 0")
+    page.wait_for_function("document.querySelector('#rating .live').textContent.length > 0", timeout=60_000)
 
     answered = eventually(
         lambda: office.call("GET", f"/interventions/{created['id']}"), lambda found: found["status"] == "answered"
@@ -119,11 +119,19 @@ def test_the_customer_answers_in_a_browser(local_stack: RunningStack, browser: A
     assert answered["accepted_amount"]["amount"] == "205.00", answered
     assert not outside, outside  # no third-party requests
 
-    page.wait_for_timeout(3000)  # the page reloads once it is re-rendered as answered
+    # The rating re-renders the page once more: screenshot that final version.
+    eventually(lambda: served(url), lambda data: data.get("version", 0) > answered_page["version"], timeout=60)
+    page.reload()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "customer-page.png"), full_page=True)
     assert (ARTIFACTS / "customer-page.png").stat().st_size > 10_000
     page.close()
+
+
+def served(url: str) -> dict[str, Any]:
+    """The #page-data of the page served at ``url`` (its status and version), {} if none yet."""
+    found = re.search(r'id="page-data"[^>]*>(.*?)</script>', requests.get(url, timeout=10).text, re.S)
+    return dict(json.loads(found.group(1))) if found else {}
 
 
 def test_make_dev_prints_the_demo_customer_page(local_stack: RunningStack) -> None:

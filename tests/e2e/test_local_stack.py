@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
 
+import psutil
 import requests
 
 from devstack.seed import DEMO_DEALERSHIP_ID
@@ -64,11 +66,24 @@ def test_errors_keep_their_format_through_cloudfront(local_stack: RunningStack) 
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_the_stack_stops_on_ctrl_c_and_starts_again_on_the_same_ports() -> None:
-    ports = (free_port(), free_port(), free_port())
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_stack_stops_on_ctrl_c_within_10_s_and_starts_again_on_the_same_ports() -> None:
+    ports = (free_port(), free_port(), free_port(), free_port())
     first = start_stack("restart-1", ports)
-    assert first.stop() == 0
+    assert first.process is not None
+    java = [p for p in psutil.Process(first.process.pid).children(recursive=True) if "java" in p.name()]
+    assert java, "DynamoDB Local runs as a child of the stack"
+    asked = time.monotonic()
+    assert first.stop(timeout=10) == 0
+    assert time.monotonic() - asked <= 10
     assert b"stopped" in first.log.read_bytes()
+    assert all(_port_free(port) for port in ports)
+    _, alive = psutil.wait_procs(java, timeout=1)
+    assert not alive, alive
     second = start_stack("restart-2", ports)
     try:
         assert requests.get(f"{second.api}/v1/health", timeout=10).status_code == 200

@@ -20,7 +20,15 @@ def test_a_reminder_leaves_by_itself_and_the_customer_books(local_stack: Running
     office = BackOffice(local_stack)
     manager = BackOffice(local_stack, "manager@demo.dealerlink.example")
     settings = office.call("GET", "")
-    reminders = {"enabled": True, "send_automatically": True, "days_before": 7, "grouping_window_days": 31}
+    # send_hour 0: the send moment of a reminder due today is already past at any time of day,
+    # so it leaves at once (the default, 9:00, would make this test wait until the morning).
+    reminders = {
+        "enabled": True,
+        "send_automatically": True,
+        "days_before": 7,
+        "grouping_window_days": 31,
+        "send_hour": 0,
+    }
     manager.call(
         "PATCH",
         "",

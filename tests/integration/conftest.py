@@ -1,13 +1,18 @@
-"""Integration tier: handlers and adapters against moto in-process, on template.yaml's resources."""
+"""Integration tier: handlers and adapters in-process, on template.yaml's resources.
+
+AWS is moto in-process (``mock_aws``), except DynamoDB: that is DynamoDB Local, one per test
+process, with the tables made afresh for each test. moto's DynamoDB is no database under
+concurrency and its streams go silent after a cancelled transaction, so conditions,
+transactions and streams are tested on AWS's own emulator.
+"""
 
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
+import boto3
 import pytest
 import requests
 from chalice.test import Client
@@ -15,18 +20,25 @@ from moto import mock_aws
 
 from dealerlink.adapters import tokens
 from dealerlink.adapters.aws import reset_clients
+from devstack import dynamodb
 from devstack.stack import LOCAL_OVERRIDES
 from devstack.template import LocalStack, build_stack
 from devstack.worker import LocalContext
 from functions.api.app import app
 from tests.integration.tenants import Tenant, make_tenant
 
+# One boto3 session for building stacks: each new session parses the service models again.
+SESSION = boto3.session.Session()
+
 
 @contextmanager
 def aws_stack() -> Iterator[LocalStack]:
-    """Every resource of template.yaml in moto, with the functions' environment set."""
+    """Every resource of template.yaml (DynamoDB Local's tables, moto's rest), with the
+    functions' environment set; the tables are dropped afterwards."""
+    dynamodb.shared()
     with mock_aws():
-        built = build_stack()
+        dynamodb.drop_tables(SESSION)
+        built = build_stack(SESSION)
         saved = dict(os.environ)
         os.environ.update({**built.environment, **LOCAL_OVERRIDES})
         reset_clients()
@@ -36,6 +48,7 @@ def aws_stack() -> Iterator[LocalStack]:
             os.environ.clear()
             os.environ.update(saved)
             reset_clients()
+            dynamodb.drop_tables(SESSION)
 
 
 @contextmanager
@@ -78,20 +91,3 @@ def tenant_a(stack: LocalStack) -> Tenant:
 @pytest.fixture
 def tenant_b(stack: LocalStack) -> Tenant:
     return make_tenant("Bravo")
-
-
-@pytest.fixture
-def atomic_dynamodb(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto's in-process DynamoDB is not thread-safe; give it the atomicity DynamoDB has, so
-    concurrent requests test our conditions rather than moto's dictionaries."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "get_item", "update_item", "query", "batch_get_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return _original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, locked)

@@ -5,8 +5,9 @@ asks to be called back; the daily sweep schedules what is due and nothing else."
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -20,7 +21,8 @@ from tests.integration.flows import intervention, until
 from tests.integration.tenants import Tenant, call
 from tests.integration.test_sending import contact, emails_to, page_html, send
 
-TODAY = datetime.now(UTC).date()
+# "Today" where the test dealerships are (demo settings: Europe/Paris), as the product counts days.
+TODAY = datetime.now(ZoneInfo("Europe/Paris")).date()
 
 
 def _settings(api: Client, tenant: Tenant, **reminders: Any) -> None:

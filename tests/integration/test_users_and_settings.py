@@ -152,6 +152,7 @@ def test_settings_change_with_a_merge_patch_and_an_optimistic_version(api: Clien
         "send_automatically": False,
         "days_before": 14,
         "grouping_window_days": 31,
+        "send_hour": 9,
     }
     assert settings["after_sales"]["event_addresses"] == ["atelier@alpha.example"]
     assert settings["name"] == current["settings"]["name"]

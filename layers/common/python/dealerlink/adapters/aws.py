@@ -18,9 +18,16 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 
 
 @cache
+def _session() -> boto3.session.Session:
+    """One session per process: its loader parses each service model and the endpoint data
+    once, however many clients are made (a session of its own per client parses them again)."""
+    return boto3.session.Session()
+
+
+@cache
 def client(service: str) -> Any:
     """The process-wide client for ``service`` (created on first use, not at import)."""
-    return boto3.session.Session().client(service, region_name=settings().region, config=_CONFIG)
+    return _session().client(service, region_name=settings().region, config=_CONFIG)
 
 
 def reset_clients() -> None:

@@ -48,12 +48,15 @@ class Brand(_Strict):
 
 
 class Reminders(_Strict):
-    """F-6.2: off by default; send date = deadline - days_before; grouping window in days."""
+    """F-6.2: off by default; send date = deadline - days_before; grouping window in days;
+    automatic reminders leave at ``send_hour`` o'clock of the dealership's zone (a working
+    morning unless the dealership says otherwise)."""
 
     enabled: bool = False
     send_automatically: bool = False
     days_before: int = Field(default=10, ge=0, le=365)
     grouping_window_days: int = Field(default=31, ge=1, le=365)
+    send_hour: int = Field(default=9, ge=0, le=23)
 
 
 class Notifications(_Strict):
