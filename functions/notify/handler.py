@@ -13,6 +13,7 @@ Two event sources (template.yaml):
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -24,6 +25,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.adapters.idempotency import once, register_context
 from dealerlink.adapters.messaging import DeliveryRefusedError, enqueue_raw, parse_outbox, send_email, send_sms
+from dealerlink.adapters.streams import Retrier, park
 from dealerlink.domain.outbox import EmailMessage
 from dealerlink.observability import observability
 from dealerlink.store import outbox
@@ -75,15 +77,23 @@ def queued(record: SQSRecord) -> None:
     deliver(message=message.model_dump())
 
 
-def written(record: DynamoDBRecord) -> None:
-    """Relay a new outbox item to the queue, with the ids its outcome is recorded under."""
+def written(record: DynamoDBRecord, retry: Retrier) -> None:
+    """Relay a new outbox item to the queue, with the ids its outcome is recorded under; one the
+    queue keeps refusing is parked on the stream DLQ (raising only if that fails too)."""
     image = record.dynamodb.new_image if record.dynamodb else None
     if record.event_name is None or record.event_name.name != "INSERT" or not image:
         return
     if image.get("type") != "outbox_message":
         return
     message = json.loads(image["message"])
-    enqueue_raw({**message, "dealership_id": image["dealership_id"], "subject_id": image.get("subject_id")})
+    body = {**message, "dealership_id": image["dealership_id"], "subject_id": image.get("subject_id")}
+    try:
+        retry(lambda: enqueue_raw(body))
+    except Exception as error:
+        logger.exception("outbox relay failed after retries", extra={"message_id": message.get("message_id")})
+        park("notify", [record.raw_event], error)
+        metrics.add_metric(name="StreamRecordsParked", unit="Count", value=1)
+        return
     metrics.add_metric(name="OutboxRelayed", unit="Count", value=1)
 
 
@@ -92,6 +102,7 @@ def written(record: DynamoDBRecord) -> None:
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     records = event.get("Records") or [{}]
     if records[0].get("eventSource") == "aws:dynamodb":
-        return process_partial_response(event=event, record_handler=written, processor=stream_batch, context=context)
+        relay = functools.partial(written, retry=Retrier())
+        return process_partial_response(event=event, record_handler=relay, processor=stream_batch, context=context)
     register_context(context)
     return process_partial_response(event=event, record_handler=queued, processor=queue_batch, context=context)

@@ -22,6 +22,7 @@ class Settings:
     media_uploads_queue_url: str
     media_tasks_queue_url: str
     payments_queue_url: str
+    stream_dlq_url: str
     reminder_state_machine_arn: str
     user_pool_id: str
     user_pool_client_id: str
@@ -45,6 +46,7 @@ def settings() -> Settings:
         media_uploads_queue_url=env("MEDIA_UPLOADS_QUEUE_URL", ""),
         media_tasks_queue_url=env("MEDIA_TASKS_QUEUE_URL", ""),
         payments_queue_url=env("PAYMENTS_QUEUE_URL", ""),
+        stream_dlq_url=env("STREAM_DLQ_URL", ""),
         reminder_state_machine_arn=env("REMINDER_STATE_MACHINE_ARN", ""),
         user_pool_id=env("USER_POOL_ID", ""),
         user_pool_client_id=env("USER_POOL_CLIENT_ID", ""),

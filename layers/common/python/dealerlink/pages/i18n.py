@@ -88,6 +88,7 @@ STAFF_HEADLINES = {
     "rated": N_("%(reference)s: new rating from the customer"),
     "paid": N_("%(reference)s: the customer paid online"),
     "deadline_passed": N_("%(reference)s: the reply deadline has passed"),
+    "page_failed": N_("%(reference)s: the customer page could not be published"),
 }
 STAFF_SENTENCES = {
     "read": N_("%(customer)s opened the page on %(when)s."),
@@ -96,6 +97,9 @@ STAFF_SENTENCES = {
     "rated": N_("%(customer)s rated your dealership on %(when)s."),
     "paid": N_("%(customer)s paid online on %(when)s."),
     "deadline_passed": N_("The reply deadline passed on %(when)s and %(customer)s has not answered yet."),
+    "page_failed": N_(
+        "The page for %(customer)s could not be published on %(when)s, so the link does not work yet. Send it again; if this happens again, contact support."
+    ),
 }
 STAFF_LABELS = {
     "customer": N_("Customer"),

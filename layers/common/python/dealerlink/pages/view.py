@@ -31,7 +31,7 @@ PageKind = Literal["intervention", "work_report", "reminder"]
 PageStatus = Literal["waiting_to_send", "sent", "read", "answered", "closed"]
 Title = Literal["mr", "mrs", "ms", "company"]
 UrgencyName = Literal["urgent", "recommended", "offered", "ok"]
-StaffEvent = Literal["read", "answered", "callback", "rated", "paid", "deadline_passed"]
+StaffEvent = Literal["read", "answered", "callback", "rated", "paid", "deadline_passed", "page_failed"]
 
 
 @dataclass(frozen=True)

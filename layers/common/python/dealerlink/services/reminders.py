@@ -91,7 +91,8 @@ def schedule(item: Reminder, settings: DealershipSettings, now: datetime | None 
     if not rules.needs_execution(item.scheduled, today_of(settings, now), automatic=automatic):
         return False
     version = int(item.version)
-    moment = rules.send_at(date.fromisoformat(item.send_date), settings.timezone, now)
+    hour = settings.after_sales.reminders.send_hour
+    moment = rules.send_at(date.fromisoformat(item.send_date), settings.timezone, now, hour)
     arn = scheduler.start(
         rules.execution_name(item.reminder_id, version), pk=item.PK, sk=item.SK, version=version, send_at=moment
     )
@@ -378,3 +379,13 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
         "generated": len(generated),
         "dealerships": len(settings_of),
     }
+
+
+def report_page_failure(dealership_id: str, reminder_id: str) -> None:
+    """A reminder page that could not be published after its retries: the team is told (once
+    per version), so no reminder passes for "sent" unnoticed."""
+    from dealerlink.store.outbox import save_once
+
+    item = store.get(dealership_id, reminder_id)
+    for notice in team(item, get_dealership(dealership_id).settings, "page_failed"):
+        save_once(notice)

@@ -73,3 +73,17 @@ def of_subject(dealership_id: str, subject_id: str) -> list[OutboxItem]:
         )
         if isinstance(item, OutboxItem)
     ]
+
+
+def save_once(item: OutboxItem) -> bool:
+    """Write a message that is not part of a change (a failure notice); False if it exists already,
+    so a notice retried after a crash is still sent once."""
+    from pynamodb.exceptions import PutError
+
+    try:
+        item.save(condition=OutboxItem.PK.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
