@@ -37,8 +37,8 @@ def take_upload(*, upload: dict[str, Any]) -> dict[str, str]:
 
 def record_handler(record: SQSRecord) -> None:
     body = json.loads(record.body)
-    if "task" in body:
-        outcome = media_tasks.run(body)
+    if "task" in body:  # the last delivery records a failure instead of leaving it to the DLQ
+        outcome = media_tasks.run(body, attempt=int(record.attributes.get("ApproximateReceiveCount") or 1))
         logger.info("task done", extra={"task": body.get("task"), "outcome": outcome})
         metrics.add_metric(name=f"Tasks{outcome.capitalize()}", unit="Count", value=1)
         return

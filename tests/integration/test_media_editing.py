@@ -167,3 +167,92 @@ def test_one_download_and_every_medium_as_a_zip(api: Client, tenant_a: Tenant, w
         names = zipped.namelist()
         assert len(names) == 2 and names[0].startswith("01-photo-")
         assert zipped.read(names[0]) == original
+
+
+def _checked_original(tenant: Tenant, intervention_id: str, media_id: str) -> str:
+    from dealerlink.services.media_tasks import download_key
+    from dealerlink.store import media as store
+
+    return download_key(store.get(tenant.dealership_id, intervention_id, media_id), "originals")[0]
+
+
+def _settled(api: Client, tenant: Tenant, worker: Worker, intervention_id: str, media_id: str) -> dict[str, Any]:
+    """The photo once no version is being drawn any more."""
+    return until(
+        worker,
+        lambda: media_of(api, tenant, intervention_id, media_id),
+        lambda m: all(v["status"] != "processing" for v in m["versions"]),
+    )
+
+
+def test_an_annotation_whose_original_is_gone_or_damaged_fails_and_the_next_one_can_be_made(
+    api: Client, tenant_a: Tenant, worker: Worker, stack: LocalStack
+) -> None:
+    intervention_id = intervention(api, tenant_a)
+    original = jpeg(800, 600)
+    photo = _ready(api, tenant_a, worker, intervention_id, original)
+    one = media_path(tenant_a, intervention_id, f"/{photo['id']}")
+    office = tenant_a.bearer("back_office")
+    s3, bucket = boto3.client("s3"), stack.environment["MEDIA_BUCKET"]
+    key = _checked_original(tenant_a, intervention_id, photo["id"])
+    rect = {"type": "rect", "x": 0.1, "y": 0.1, "width": 0.3, "height": 0.3}
+
+    s3.delete_object(Bucket=bucket, Key=key)
+    assert call(api, "POST", one + "/annotations", office, {"shapes": [rect]})[0] == 202
+    failed = _settled(api, tenant_a, worker, intervention_id, photo["id"])
+    assert (failed["versions"][1]["status"], failed["versions"][1]["reason"]["code"]) == ("failed", "original_missing")
+    assert failed["current_version"] == 1 and failed["status"] == "ready"
+    status, refused = call(api, "PUT", one + "/version", office, {"version": 2})
+    assert (status, refused["error"]["code"], refused["error"]["field"]) == (409, "version_failed", "version")
+
+    s3.put_object(Bucket=bucket, Key=key, Body=b"\xff\xd8\xff\xe0" + b"not a photo any more" * 50)
+    assert call(api, "POST", one + "/annotations", office, {"shapes": [rect]})[0] == 202  # not 409 not_ready
+    damaged = _settled(api, tenant_a, worker, intervention_id, photo["id"])
+    assert damaged["versions"][2]["status"] == "failed" and damaged["versions"][2]["reason"]["message"]
+
+    s3.put_object(Bucket=bucket, Key=key, Body=original)
+    assert call(api, "POST", one + "/annotations", office, {"shapes": [rect]})[0] == 202
+    drawn = _settled(api, tenant_a, worker, intervention_id, photo["id"])
+    assert (drawn["current_version"], drawn["versions"][3]["status"]) == (4, "ready")
+    assert set(drawn["urls"]) == RENDITIONS
+    assert _keys(stack, key.rsplit("/", 2)[0] + "/v2/") == []  # a failed version leaves no renditions
+
+
+def test_an_annotation_that_keeps_failing_is_marked_failed_on_its_last_delivery(
+    api: Client, tenant_a: Tenant, worker: Worker, stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from dealerlink.adapters import storage
+    from dealerlink.services import media_tasks
+    from devstack.worker import LocalContext, sqs_record
+    from functions.media.handler import handler
+
+    intervention_id = intervention(api, tenant_a)
+    photo = _ready(api, tenant_a, worker, intervention_id, jpeg(400, 300))
+    one = media_path(tenant_a, intervention_id, f"/{photo['id']}")
+    rect = {"type": "rect", "x": 0.1, "y": 0.1, "width": 0.3, "height": 0.3}
+    assert call(api, "POST", one + "/annotations", tenant_a.bearer("back_office"), {"shapes": [rect]})[0] == 202
+    url = stack.environment["MEDIA_TASKS_QUEUE_URL"]
+    (message,) = boto3.client("sqs").receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"]
+
+    def unreachable(key: str) -> bytes:
+        raise ConnectionError("S3 is unreachable")
+
+    def delivered(attempt: int) -> bool:
+        """Hand the task over as Lambda does on its ``attempt``-th receipt; True if SQS keeps it."""
+        record = sqs_record(message, "arn:aws:sqs:eu-west-1:123456789012:media-tasks")
+        record["attributes"] = {**record["attributes"], "ApproximateReceiveCount": str(attempt)}
+        try:
+            answer = handler({"Records": [record]}, LocalContext(function_name="media"))
+        except BatchProcessingError:  # the whole batch (of one) failed: the invocation fails
+            return True
+        return bool(answer["batchItemFailures"])
+
+    monkeypatch.setattr(storage, "read", unreachable)
+    for attempt in range(1, media_tasks.ATTEMPTS):
+        assert delivered(attempt)  # SQS delivers it again
+        assert media_of(api, tenant_a, intervention_id, photo["id"])["versions"][1]["status"] == "processing"
+    assert not delivered(media_tasks.ATTEMPTS)  # the last delivery: no dead letter, the version says why
+    version = media_of(api, tenant_a, intervention_id, photo["id"])["versions"][1]
+    assert (version["status"], version["reason"]["code"]) == ("failed", "annotation_failed")

@@ -7,7 +7,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import boto3
+import pytest
 from chalice.test import Client
+from ulid import ULID
 
 from dealerlink.domain.media import MIB
 from dealerlink.store import media as store
@@ -71,6 +73,30 @@ def test_bad_requests_name_their_field(api: Client, tenant_a: Tenant) -> None:
         assert (status, answer["error"]["field"]) == (400, field), body
     assert store.usage_and_order(tenant_a.dealership_id, intervention_id)[0].photos == 0
     assert store.of_intervention(tenant_a.dealership_id, intervention_id) == []
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        "00000000000000000000000000",  # the zero ULID
+        "7ZZZZZZZZZZZZZZZZZZZZZZZZZ",  # made past what a date can hold
+        "01JD000000000000000000000",  # 25 characters
+        "01JDU000000000000000000000",  # U is not Crockford base32
+        "01JD000000000000000000000I",
+        "ZZZZZZZZZZZZZZZZZZZZZZZZZZ",  # more than 128 bits
+    ],
+)
+def test_media_client_ids_are_checked_like_interventions(api: Client, tenant_a: Tenant, client_id: str) -> None:
+    intervention_id = intervention(api, tenant_a)
+    request = {"kind": "photo", "content_type": "image/jpeg", "size": 10, "client_id": client_id}
+    status, answer = sign(api, tenant_a, intervention_id, **request)
+    assert (status, answer["error"]["field"]) == (400, "client_id"), answer
+    device = call(api, "POST", f"/v1/device/interventions/{intervention_id}/media", tenant_a.device_headers(), request)
+    assert (device[0], device[1]["error"]["field"]) == (400, "client_id")
+    assert store.of_intervention(tenant_a.dealership_id, intervention_id) == []
+    made_later = str(ULID.from_datetime(datetime.now(UTC) + timedelta(days=1)))
+    status, answer = sign(api, tenant_a, intervention_id, **{**request, "client_id": made_later})
+    assert (status, answer["error"]["field"]) == (400, "client_id"), answer
 
 
 def test_the_51st_photo_is_refused_and_nothing_is_left_behind(api: Client, tenant_a: Tenant) -> None:

@@ -125,6 +125,15 @@ def test_only_original_keys_under_a_dealership_name_a_medium() -> None:
     assert ref.original_key.startswith(f"dealerships/{ref.dealership_id}/")
 
 
+def test_a_checked_copy_lives_under_the_medium_and_wakes_no_intake() -> None:
+    ref = MediaRef(new_id(), new_id(), new_id())
+    key = ref.checked_key('"0cc175b9c0f1b6a831c399e269772661"')
+    assert key == f"{ref.prefix}checked/0cc175b9c0f1b6a831c399e269772661"
+    assert key.startswith(f"dealerships/{ref.dealership_id}/") and not key.endswith("/original")
+    assert parse_original_key(key) is None
+    assert ref.checked_key('"../../x"') == f"{ref.prefix}checked/x"  # an ETag cannot climb out
+
+
 @pytest.mark.parametrize(
     ("given_name", "content_type", "expected"),
     [

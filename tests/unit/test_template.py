@@ -119,3 +119,9 @@ def test_layer_is_built_from_its_makefile() -> None:
     layer = RESOURCES["CommonLayer"]
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert "build-CommonLayer:" in (Path(ROOT) / layer["Properties"]["ContentUri"] / "Makefile").read_text()
+
+
+def test_a_media_task_records_its_failure_on_the_queues_last_delivery() -> None:
+    from dealerlink.services.media_tasks import ATTEMPTS
+
+    assert RESOURCES["MediaTasksQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == ATTEMPTS

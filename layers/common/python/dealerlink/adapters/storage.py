@@ -143,8 +143,42 @@ def read_range(key: str, offset: int, length: int) -> bytes:
     return data
 
 
+class MissingObjectError(Exception):
+    """The object is not (or no longer) in the bucket."""
+
+
+class ChangedError(Exception):
+    """The object is no longer the one that was looked at: its ETag changed."""
+
+
+def copy(source: str, target: str, *, if_match: str) -> None:
+    """Copy ``source`` to ``target`` inside the bucket, only if ``source`` still has ETag ``if_match``.
+
+    One request, server-side (objects up to 5 GB): ChangedError when the object was replaced
+    since it was looked at, MissingObjectError when it is gone.
+    """
+    bucket = _bucket()
+    try:
+        client("s3").copy_object(
+            Bucket=bucket, Key=target, CopySource={"Bucket": bucket, "Key": source}, CopySourceIfMatch=if_match
+        )
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code")
+        if code in ("PreconditionFailed", "412"):
+            raise ChangedError(source) from error
+        if code in ("404", "NoSuchKey", "NotFound"):
+            raise MissingObjectError(source) from error
+        raise
+
+
 def read(key: str) -> bytes:
-    data: bytes = client("s3").get_object(Bucket=_bucket(), Key=key)["Body"].read()
+    """The whole object; MissingObjectError when there is none at ``key``."""
+    try:
+        data: bytes = client("s3").get_object(Bucket=_bucket(), Key=key)["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            raise MissingObjectError(key) from error
+        raise
     return data
 
 

@@ -34,7 +34,7 @@ from dealerlink.domain.media import (
 )
 from dealerlink.domain.validation import parse
 from dealerlink.errors import ConflictError, ValidationError
-from dealerlink.ids import is_id, new_id
+from dealerlink.ids import check_client_id, new_id
 from dealerlink.store import interventions
 from dealerlink.store import media as store
 from dealerlink.store.dealerships import get_dealership
@@ -101,7 +101,7 @@ def media_json(item: store.Media) -> dict[str, Any]:
         versions = item.version_list
         body["current_version"] = item.current_version
         body["versions"] = [
-            {k: v for k, v in version.items() if k in ("version", "status", "created_at", "created_by")}
+            {k: v for k, v in version.items() if k in ("version", "status", "reason", "created_at", "created_by")}
             for version in versions
         ]
         current = next((v for v in versions if v["version"] == item.current_version), None)
@@ -145,8 +145,7 @@ def _upload_instructions(item: store.Media) -> dict[str, Any]:
 def create_upload(dealership_id: str, intervention_id: str, principal: Principal) -> Response:
     """Reserve a medium within the quotas and sign its upload (201); a retry with the same client_id answers 200."""
     request = parse(UploadRequest, read_json(bp.current_request))
-    if request.client_id is not None and not is_id(request.client_id):
-        raise ValidationError("client_id must be a ULID made on the device", field="client_id")
+    check_client_id(request.client_id)
     limits = _settings(dealership_id).media.limits()
     check_upload(request, limits)
     _editable(dealership_id, intervention_id)
@@ -360,6 +359,9 @@ def choose_version(dealership_id: str, intervention_id: str, principal: Principa
     found = next((v for v in item.version_list if v["version"] == wanted), None)
     if found is None:
         raise ValidationError(f"this photo has no version {wanted}", field="version")
+    if found["status"] == MediaStatus.FAILED:
+        reason = (found.get("reason") or {}).get("message", "it could not be made")
+        raise ConflictError(f"version {wanted} failed: {reason}", field="version", code="version_failed")
     if found["status"] != MediaStatus.READY:
         raise ConflictError(f"version {wanted} is {found['status']}", field="version", code="not_ready")
     return media_json(store.change(item, [store.Media.current_version.set(wanted)]))

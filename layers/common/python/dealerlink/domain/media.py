@@ -7,12 +7,18 @@ upload is what every environment relies on.
 
 Layout of one medium in the media bucket (``m`` is the media id, a ULID)::
 
-    dealerships/<d>/interventions/<i>/media/<m>/original      the upload, as sent
-    dealerships/<d>/interventions/<i>/media/<m>/v<n>/<name>   photo renditions of version n
-    dealerships/<d>/interventions/<i>/media/<m>/video/...     transcoder outputs (HLS, MP4, poster)
+    dealerships/<d>/interventions/<i>/media/<m>/original         the upload, as sent
+    dealerships/<d>/interventions/<i>/media/<m>/checked/<etag>   a form upload as judged
+    dealerships/<d>/interventions/<i>/media/<m>/v<n>/<name>      photo renditions of version n
+    dealerships/<d>/interventions/<i>/media/<m>/video/...        transcoder outputs (HLS, MP4, poster)
+
+A signed form stays valid for minutes and could be posted again after its bytes were judged,
+so a photo or attachment is judged on a copy no form can write (``checked/``, named by the
+ETag it was copied from), and everything after reads that copy; ``original`` is deleted. A
+video's ``original`` is judged where it is: a completed multipart upload takes no more parts.
 
 Only keys ending in ``/original`` notify the media function (template.yaml filters on that
-suffix), so writing renditions never wakes it.
+suffix), so writing checked copies and renditions never wakes it.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ class MediaStatus(StrEnum):
     PROCESSING = "processing"  # arrived and accepted; renditions or transcoding under way
     READY = "ready"
     REJECTED = "rejected"  # outside the rules: the bytes were deleted, ``reason`` says why
-    FAILED = "failed"  # transcoding failed
+    FAILED = "failed"  # transcoding failed; of a photo version: its annotation could not be drawn
 
 
 class Visibility(StrEnum):
@@ -100,6 +106,7 @@ class MediaRejectedError(Exception):
 
 
 _ID = r"[0-9A-HJKMNP-TV-Z]{26}"
+_UNSAFE_TAG = re.compile(r"[^0-9A-Za-z-]")  # an ETag is quoted hex (and -<parts> for multipart uploads)
 _ORIGINAL = re.compile(
     rf"^dealerships/(?P<dealership>{_ID})/interventions/(?P<intervention>{_ID})/media/(?P<media>{_ID})/original$"
 )
@@ -120,6 +127,14 @@ class MediaRef:
     @property
     def original_key(self) -> str:
         return self.prefix + ORIGINAL
+
+    @property
+    def checked_prefix(self) -> str:
+        return self.prefix + "checked/"
+
+    def checked_key(self, etag: str) -> str:
+        """Where the bytes of the upload with ``etag`` are kept to be judged (no form signs it)."""
+        return self.checked_prefix + (_UNSAFE_TAG.sub("", etag) or "object")
 
     def rendition_key(self, version: int, name: str) -> str:
         return f"{self.prefix}v{version}/{name}"

@@ -1,11 +1,13 @@
 """Media intake (F-4.1, F-4.5): judge what arrived in the media bucket and take it in, once.
 
 S3 says an original arrived. This finds the medium it was signed for (bytes nobody signed
-for are deleted), checks size and real type, then: photos get their renditions at once,
-videos are probed for their duration and handed to the transcoder, attachments are ready.
-Anything outside the rules is deleted and the medium rejected with its reason; its quota
-goes back. Every step is conditional on the medium's status, so a duplicate notification or
-completion event finds nothing left to do.
+for are deleted), copies a form upload to where no form can write (domain.media's layout),
+checks size and real type there, then: photos get their renditions at once, videos are
+probed for their duration and handed to the transcoder, attachments are ready. Anything
+outside the rules is deleted and the medium rejected with its reason; its quota goes back.
+Every step is conditional on the medium's status, so a duplicate notification or completion
+event finds nothing left to do, and an object posted for a medium that waits for none (a
+signed form used again) is deleted.
 """
 
 from __future__ import annotations
@@ -51,32 +53,63 @@ def take_in(key: str) -> str:
     if item.kind == MediaKind.VIDEO and item.status == MediaStatus.PROCESSING and not item.job_id:
         return _start_transcoding(item)  # a retry after the job could not be started
     if item.status != MediaStatus.UPLOADING:
-        return "duplicate"
+        return _late(item, key)
     arrived = storage.head(key)
     if arrived is None:
         return "gone"
-    limits = get_dealership(ref.dealership_id).settings.media.limits()
+    source = key if item.kind == MediaKind.VIDEO else ref.checked_key(arrived.etag)
+    if source != key:
+        try:  # judged on a copy no form can write, so a form posted again cannot change it
+            storage.copy(key, source, if_match=arrived.etag)
+        except storage.ChangedError:
+            return "replaced"  # posted again meanwhile: the newer object's own notification takes it in
+        except storage.MissingObjectError:
+            return "gone"
+    outcome = _judge(item, source, arrived.size)
+    if source != key:
+        storage.delete(key)
+    return outcome
+
+
+def _judge(item: store.Media, source: str, size: int) -> str:
+    """Check what arrived at ``source`` and take it in, or reject it (deleted, quota given back)."""
+    limits = get_dealership(item.dealership_id).settings.media.limits()
     try:
         content_type = check_arrived(
-            MediaKind(item.kind), storage.read_range(key, 0, HEAD_BYTES), arrived.size, int(item.declared_size)
+            MediaKind(item.kind), storage.read_range(source, 0, HEAD_BYTES), size, int(item.declared_size)
         )
         if item.kind == MediaKind.PHOTO:
-            return _photo(item, content_type, arrived.size)
+            return _photo(item, source, content_type, size)
         if item.kind == MediaKind.VIDEO:
-            return _video(item, content_type, arrived.size, limits)
+            return _video(item, content_type, size, limits)
         store.change(
-            item, _arrived(content_type, arrived.size, MediaStatus.READY), Media.status == MediaStatus.UPLOADING
+            item, _arrived(source, content_type, size, MediaStatus.READY), Media.status == MediaStatus.UPLOADING
         )
         return "ready"
     except MediaRejectedError as rejected:
-        storage.delete_prefix(ref.prefix)
+        storage.delete_prefix(item.ref.prefix)
         store.release(item, status=MediaStatus.REJECTED.value, code=rejected.code, reason=rejected.message)
         return "rejected"
 
 
-def _arrived(content_type: str, size: int, status: MediaStatus) -> list[Any]:
+def _late(item: store.Media, key: str) -> str:
+    """An object at the upload key of a medium that waits for none: a repeated notification, or a
+    signed form posted again while still valid. The judged bytes are elsewhere, so it is deleted
+    (with any copy a lost race left); only a video's completed upload is its judged original."""
+    judged_before_copies = item.checked_key is None and item.status in (MediaStatus.READY, MediaStatus.PROCESSING)
+    if item.checked_key == key or judged_before_copies:
+        return "duplicate"  # this object is what was judged
+    storage.delete(key)
+    for copy in storage.list_keys(item.ref.checked_prefix):
+        if copy != item.checked_key:
+            storage.delete(copy)
+    return "late"
+
+
+def _arrived(source: str, content_type: str, size: int, status: MediaStatus) -> list[Any]:
     return [
         Media.status.set(status.value),
+        Media.checked_key.set(source),
         Media.content_type.set(content_type),
         Media.size.set(size),
         Media.upload_id.remove(),
@@ -84,10 +117,10 @@ def _arrived(content_type: str, size: int, status: MediaStatus) -> list[Any]:
     ]
 
 
-def _photo(item: store.Media, content_type: str, size: int) -> str:
+def _photo(item: store.Media, source: str, content_type: str, size: int) -> str:
     from dealerlink.adapters.imaging import photo_renditions  # Pillow: the media function only
 
-    photo = photo_renditions(storage.read(item.ref.original_key))
+    photo = photo_renditions(storage.read(source))
     for rendition in photo.renditions:
         storage.write(item.ref.rendition_key(1, rendition.name), rendition.data, rendition.content_type)
     version = {
@@ -105,7 +138,7 @@ def _photo(item: store.Media, content_type: str, size: int) -> str:
     store.change(
         item,
         [
-            *_arrived(content_type, size, MediaStatus.READY),
+            *_arrived(source, content_type, size, MediaStatus.READY),
             Media.width.set(photo.width),
             Media.height.set(photo.height),
             Media.versions.set(json.dumps([version])),
@@ -132,7 +165,7 @@ def _video(item: store.Media, content_type: str, size: int, limits: MediaLimits)
     store.change(
         item,
         [
-            *_arrived(content_type, size, MediaStatus.PROCESSING),
+            *_arrived(key, content_type, size, MediaStatus.PROCESSING),
             Media.width.set(info.width) if info.width else Media.width.remove(),
             Media.height.set(info.height) if info.height else Media.height.remove(),
             Media.duration_seconds.set(round(info.duration_seconds, 3)),
@@ -149,7 +182,7 @@ def _start_transcoding(item: store.Media) -> str:
     job_id = transcoder().start(
         TranscodeRequest(
             token=f"{ref.media_id}-1",
-            input_key=ref.original_key,
+            input_key=item.checked_original,
             output_prefix=ref.video_prefix,
             user_metadata={
                 "dealership_id": ref.dealership_id,

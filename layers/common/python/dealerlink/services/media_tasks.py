@@ -10,7 +10,7 @@ from typing import Any
 
 from dealerlink.adapters import storage
 from dealerlink.domain.annotations import parse_shapes
-from dealerlink.domain.media import MediaKind, MediaRef, MediaStatus, safe_filename
+from dealerlink.domain.media import MediaKind, MediaRef, MediaRejectedError, MediaStatus, safe_filename
 from dealerlink.errors import ConflictError
 from dealerlink.store import archives
 from dealerlink.store import media as store
@@ -19,55 +19,103 @@ Media = store.Media
 STORED = {"image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"}  # compressed already
 
 
-def run(task: dict[str, Any]) -> str:
-    """Run one task; answers what happened (for logs and metrics)."""
+ATTEMPTS = 3  # deliveries of a task: the tasks queue's maxReceiveCount (template.yaml)
+
+
+def run(task: dict[str, Any], *, attempt: int) -> str:
+    """Run one task on its ``attempt``-th delivery; answers what happened (for logs and metrics)."""
     if task.get("task") == "annotate":
         ref = MediaRef(task["dealership_id"], task["intervention_id"], task["media_id"])
-        return annotate(ref, int(task["version"]))
+        return annotate(ref, int(task["version"]), last_attempt=attempt >= ATTEMPTS)
     if task.get("task") == "archive":
         return build_archive(task["dealership_id"], task["intervention_id"], task["archive_id"])
     return "unknown"
 
 
-def annotate(ref: MediaRef, number: int) -> str:
-    """Render version ``number`` of a photo: its shapes drawn on the original, then renditions."""
-    from dealerlink.adapters.imaging import annotate as draw
-    from dealerlink.adapters.imaging import photo_renditions
+def annotate(ref: MediaRef, number: int, *, last_attempt: bool = True) -> str:
+    """Render version ``number`` of a photo: its shapes drawn on the original, then renditions.
 
+    A version that cannot be made is marked failed with its reason: at once when no retry can
+    help (the original is gone or cannot be decoded), else on the task's last delivery. The
+    photo never waits for it for ever, and the next annotation can be made.
+    """
     item = store.find(ref)
     version = next((v for v in item.version_list if v["version"] == number), None) if item else None
     if item is None or version is None or version["status"] != MediaStatus.PROCESSING:
         return "duplicate"
-    photo = photo_renditions(draw(storage.read(ref.original_key), parse_shapes(version["shapes"])))
+    try:
+        renditions = _draw(item, number, version["shapes"])
+    except MediaRejectedError as rejected:
+        return _finish(item, number, failure=(rejected.code, rejected.message))
+    except storage.MissingObjectError:
+        return _finish(item, number, failure=("original_missing", "the photo's original is no longer stored"))
+    except Exception as error:  # anything else may pass: SQS retries it, the last delivery records it
+        if not last_attempt:
+            raise
+        return _finish(
+            item, number, failure=("annotation_failed", f"the version could not be made: {type(error).__name__}")
+        )
+    return _finish(item, number, renditions=renditions)
+
+
+def _draw(item: store.Media, number: int, shapes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write the renditions of version ``number``; answers what the version records of them."""
+    from dealerlink.adapters.imaging import annotate as draw
+    from dealerlink.adapters.imaging import photo_renditions
+
+    ref = item.ref
+    photo = photo_renditions(draw(storage.read(item.checked_original), parse_shapes(shapes)))
     for rendition in photo.renditions:
         storage.write(ref.rendition_key(number, rendition.name), rendition.data, rendition.content_type)
-    renditions = [
+    return [
         {"name": r.name, "content_type": r.content_type, "width": r.width, "height": r.height} for r in photo.renditions
     ]
+
+
+def _finish(
+    item: store.Media,
+    number: int,
+    *,
+    renditions: list[dict[str, Any]] | None = None,
+    failure: tuple[str, str] | None = None,
+) -> str:
+    """Record version ``number`` ready (and shown) with its renditions, or failed with its reason."""
+    ref = item.ref
+    if failure is not None:
+        storage.delete_prefix(ref.rendition_key(number, ""))  # whatever was written before it failed
+        outcome: dict[str, Any] = {
+            "status": MediaStatus.FAILED.value,
+            "reason": {"code": failure[0], "message": failure[1]},
+        }
+    else:
+        outcome = {"status": MediaStatus.READY.value, "renditions": renditions}
+    found: store.Media | None = item
     for _attempt in range(3):  # someone may change the medium meanwhile (visibility…): re-read, retry
-        versions = [
-            {**v, "status": MediaStatus.READY.value, "renditions": renditions} if v["version"] == number else v
-            for v in item.version_list
-        ]
+        if found is None:
+            return "gone"
+        if not any(v["version"] == number and v["status"] == MediaStatus.PROCESSING for v in found.version_list):
+            return "duplicate"
+        versions = [{**v, **outcome} if v["version"] == number else v for v in found.version_list]
+        actions = [Media.versions.set(json.dumps(versions))]
+        if failure is None:
+            actions.append(Media.current_version.set(number))
         try:
-            store.change(item, [Media.versions.set(json.dumps(versions)), Media.current_version.set(number)])
-            return "ready"
+            store.change(found, actions)
+            return str(outcome["status"])
         except ConflictError:
-            item = store.find(ref)
-            if item is None:
-                return "gone"
+            found = store.find(ref)
     raise ConflictError("the photo keeps changing; the task will be retried", code="stale_media")
 
 
 def download_key(item: store.Media, quality: str) -> tuple[str, str]:
     """The object to hand out for ``quality`` and the name to save it under.
 
-    Originals are what was uploaded; web quality is the current photo version's largest JPEG
+    Originals are what was uploaded, as judged; web quality is the current photo version's largest JPEG
     rendition, the video's MP4, and the attachment itself.
     """
     original_name = safe_filename(item.filename, item.media_id, item.content_type or item.declared_type)
     if quality == "originals" or item.kind == MediaKind.ATTACHMENT:
-        return item.ref.original_key, original_name
+        return item.checked_original, original_name
     stem = original_name.rsplit(".", 1)[0]
     if item.kind == MediaKind.VIDEO:
         return item.output_keys["mp4"], f"{stem}.mp4"

@@ -50,6 +50,7 @@ class Media(BaseItem, discriminator="media"):
     upload_id = UnicodeAttribute(null=True)  # multipart uploads (videos) until completed
     completing = UnicodeAttribute(null=True)  # the upload id a complete call is finishing
     content_type = UnicodeAttribute(null=True)  # by magic bytes, once arrived
+    checked_key = UnicodeAttribute(null=True)  # the judged bytes: a form upload's copy, a video's original
     size = NumberAttribute(null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
@@ -70,6 +71,12 @@ class Media(BaseItem, discriminator="media"):
     @property
     def ref(self) -> MediaRef:
         return MediaRef(self.dealership_id, self.intervention_id, self.media_id)
+
+    @property
+    def checked_original(self) -> str:
+        """The key of the bytes that were judged: what downloads, annotations, archives and pages
+        read (media judged before checked copies existed kept them at their upload key)."""
+        return self.checked_key or self.ref.original_key
 
     @property
     def version_list(self) -> list[dict[str, Any]]:
