@@ -6,8 +6,6 @@ assembles them, so it stays small and its import stays cheap.
 
 from __future__ import annotations
 
-from chalice import Chalice
-
 from dealerlink.api import (
     accounts,
     checklists,
@@ -27,7 +25,7 @@ from dealerlink.api import (
     users,
 )
 
-app = Chalice(app_name="dealerlink-api")
+app = edge.App(app_name="dealerlink-api")
 app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
 edge.install(app)
 for blueprint in (

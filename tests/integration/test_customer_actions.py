@@ -95,7 +95,6 @@ def test_a_closed_intervention_cannot_be_answered(api: Client, tenant_a: Tenant)
     assert (status, answer["error"]["code"]) == (409, "answers_locked")
 
 
-@pytest.mark.usefixtures("atomic_dynamodb")
 def test_two_confirmations_at_the_same_moment_exactly_one_wins(api: Client, tenant_a: Tenant) -> None:
     intervention_id, token = _sent(api, tenant_a)
     bodies = [{"answers": ALL_ANSWERED}, {"answers": {"brakes": False, "wipers": False, "tyres": True}}] * 2

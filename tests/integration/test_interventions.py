@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from devstack.template import LocalStack
 from devstack.worker import Worker
 from tests.integration.flows import until
 from tests.integration.tenants import Tenant, call
+
+REPLY_BY = (datetime.now(UTC) + timedelta(days=7)).replace(microsecond=0).isoformat()
 
 
 def _path(tenant: Tenant, suffix: str = "") -> str:
@@ -52,7 +55,7 @@ def full_intervention(**overrides: Any) -> dict[str, Any]:
             {"label": "Pneus arrière", "urgency": "ok", "price": "0"},
         ],
         "internal_message": {"text": "Client pressé", "contact_me": True},
-        "reply_by": "2026-12-01T18:00:00+01:00",
+        "reply_by": REPLY_BY,
         "customer_waiting": True,
         **overrides,
     }
@@ -81,7 +84,6 @@ def test_back_office_creates_an_intervention_with_every_field(api: Client, tenan
     assert (status, answer["error"]["field"]) == (400, "assignee_id")
 
 
-@pytest.mark.usefixtures("atomic_dynamodb")
 def test_phone_creates_offline_and_retries_never_duplicate(api: Client, tenant_a: Tenant) -> None:
     body = full_intervention(client_id=new_id())
     status, first = call(api, "POST", "/v1/device/interventions", tenant_a.device_headers(), body)
@@ -134,10 +136,12 @@ def test_saving_needs_title_and_last_name_sending_needs_email_or_phone(api: Clie
         ({"works": [{"label": "x", "urgency": "soon", "price": "10"}]}, "works.0.urgency"),
         ({"vehicle": {"vin": "TOO-SHORT"}}, "vehicle.vin"),
         ({"vehicle": {"mileage": -5}}, "vehicle.mileage"),
-        ({"reply_by": "2026-12-01T18:00:00"}, None),
+        ({"reply_by": "2026-12-01T18:00:00"}, "reply_by"),
         ({"client_id": 42}, "client_id"),
         ({"client_id": "phone-offline-1"}, "client_id"),
         ({"client_id": "7ZZZZZZZZZZZZZZZZZZZZZZZZZ"}, "client_id"),
+        ({"client_id": "00000000000000000000000000"}, "client_id"),
+        ({"client_id": "01JD000000000000000000000I"}, "client_id"),
         ({"colour": "blue"}, "colour"),
         ({"assignee_id": "01HZZZDEMQDEA1ERSH1P000000"}, "assignee_id"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
+from dealerlink.pages.headers import PAGE_CSP, PAGE_HEADERS
 from dealerlink.store import outbox
 from devstack.template import LocalStack
 from devstack.worker import Worker
@@ -217,6 +219,24 @@ def test_preview_renders_the_page_without_sending(api: Client, tenant_a: Tenant)
         tenant_a.bearer("back_office"),
     )[1]
     assert read["status"] == "waiting_to_send" and emails_to("preview@example.com") == []
+
+
+def test_previews_carry_the_headers_of_the_customer_page(api: Client, tenant_a: Tenant) -> None:
+    """The preview is served through the API, not the site: it brings the page's CSP with it."""
+    intervention_id = ready_intervention(api, tenant_a)
+    base = f"/v1/dealerships/{tenant_a.dealership_id}"
+    previews = [
+        api.http.get(f"{base}/interventions/{intervention_id}/preview", headers=tenant_a.bearer("back_office")),
+        api.http.post(
+            f"{base}/templates/peugeot.mechanics.fr/preview",
+            headers=tenant_a.bearer("dealer_manager"),
+            body=json.dumps({"text": "Bonjour"}),
+        ),
+    ]
+    for response in previews:
+        assert response.status_code == 200, response.body
+        assert {k: response.headers.get(k) for k in PAGE_HEADERS} == PAGE_HEADERS
+        assert response.headers["Content-Security-Policy"] == PAGE_CSP
 
 
 def test_a_revoked_link_opens_nothing_and_its_page_leaves_the_site(

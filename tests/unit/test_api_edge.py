@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from chalice.app import Request
+from chalice.app import MultiDict, Request
 from chalice.test import Client
 
-from dealerlink.api.edge import MAX_BODY_BYTES, ROUTES, read_json
+from dealerlink.api.edge import MAX_BODY_BYTES, ROUTES, query_int, read_json
 from dealerlink.errors import DealerLinkError
 from devstack import routes
 from functions.api.app import app
@@ -34,6 +34,10 @@ def _request(body: bytes) -> Request:
         (b"", 400, "body_required"),
         (b"{not json", 400, "invalid_json"),
         (b"[1, 2]", 400, "invalid_json"),
+        (b"[" * 33 + b"]" * 33, 400, "invalid_json"),
+        (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 400, "invalid_json"),
+        (b'{"size": ' + b"9" * 4301 + b"}", 400, "invalid_json"),
+        (b'{"size": -' + b"9" * 4301 + b"}", 400, "invalid_json"),
         (b" " * (MAX_BODY_BYTES + 1), 413, "payload_too_large"),
     ],
 )
@@ -45,6 +49,32 @@ def test_bad_bodies_get_a_clear_error_naming_the_body(body: bytes, status: int, 
 
 def test_a_json_object_body_is_returned() -> None:
     assert read_json(_request(b'{"reference": "AB-123"}')) == {"reference": "AB-123"}
+
+
+def test_json_nested_32_levels_and_integers_of_4300_digits_are_read() -> None:
+    nested = b"[" * 31 + b"]" * 31
+    assert read_json(_request(b'{"a": ' + nested + b"}")) == {"a": json.loads(nested)}
+    assert read_json(_request(b'{"size": ' + b"9" * 4300 + b"}"))["size"] == int("9" * 4300)
+
+
+def _query(**params: str) -> Request:
+    request = _request(b"")
+    request.query_params = MultiDict({k: [v] for k, v in params.items()})
+    return request
+
+
+@pytest.mark.parametrize(
+    "raw", ["\u00b2", "\u0661\u0662", "\uff11\uff12", "9" * 5000, "-1", "+5", " 5", "5 ", "1_0", "0", "101", ""]
+)
+def test_integer_query_parameters_take_ascii_digits_in_range_only(raw: str) -> None:
+    with pytest.raises(DealerLinkError) as raised:
+        query_int(_query(limit=raw), "limit", default=25, low=1, high=100)
+    assert (raised.value.status, raised.value.field) == (400, "limit")
+
+
+def test_an_integer_query_parameter_left_out_is_its_default() -> None:
+    assert query_int(_query(), "limit", default=25, low=1, high=100) == 25
+    assert query_int(_query(limit="007"), "limit", default=25, low=1, high=100) == 7
 
 
 def test_wrong_method_speaks_the_error_format() -> None:

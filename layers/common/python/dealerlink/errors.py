@@ -31,6 +31,15 @@ class ValidationError(DealerLinkError):
     code = "invalid"
 
 
+class InvalidCursorError(ValidationError):
+    """A list cursor the API did not give: malformed, over-long, of another list or dealership."""
+
+    code = "invalid_cursor"
+
+    def __init__(self) -> None:
+        super().__init__("cursor is not one this API gave", field="cursor")
+
+
 class UnauthorizedError(DealerLinkError):
     status = 401
     code = "unauthorized"

@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from dealerlink.api.edge import Access, read_json, route
+from dealerlink.api.paging import whole_list
 from dealerlink.domain.checklists import Checklist, manufacturer_checklists
 from dealerlink.domain.identity import CONFIGURATION, READERS
 from dealerlink.domain.validation import parse
@@ -27,6 +28,7 @@ def _json(checklist: Checklist, version: int | None) -> dict[str, Any]:
 @route(bp, BASE, "GET", access=Access.STAFF, roles=READERS, tags=("checklists",))
 def checklists(dealership_id: str) -> dict[str, Any]:
     """The manufacturer checklists of the dealership's brands, then its custom lists."""
+    whole_list(bp.current_request)
     brands = {b.code for b in get_dealership(dealership_id).settings.brands}
     found = [_json(c, None) for c in manufacturer_checklists().values() if c.brand in brands]
     found += [_json(i.checklist, int(i.version)) for i in store.custom(dealership_id)]

@@ -22,7 +22,6 @@ from dealerlink.ids import new_id
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.devices import Device, create_device, get_device, list_devices, redeem_pairing_code, set_device
 from dealerlink.store.ratelimits import hit
-from dealerlink.store.table import dealership_pk
 
 bp = Blueprint(__name__)
 DEVICES = "/v1/dealerships/{dealership_id}/devices"
@@ -77,7 +76,7 @@ def add_device(dealership_id: str, principal: Principal) -> dict[str, Any]:
 @route(bp, DEVICES, "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
 def devices(dealership_id: str) -> dict[str, Any]:
     """The dealership's devices: name, app, paired at, last seen."""
-    limit, cursor = page_request(bp.current_request, dealership_pk(dealership_id))
+    limit, cursor = page_request(bp.current_request)
     items, last = list_devices(dealership_id, limit, cursor)
     return page([d.to_json() for d in items], last)
 

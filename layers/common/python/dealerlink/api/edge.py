@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,7 +27,11 @@ from dealerlink.observability import observability
 logger, metrics = observability("api")
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32  # no body of this API nests deeper; deeper ones only cost stack and time
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _JSON = {"Content-Type": "application/json"}
+_ASCII_DIGITS = re.compile(r"[0-9]{1,9}")  # str.isdigit() also takes '²', Arabic-Indic or full-width digits
+_LOG_KEYS = ("correlation_id", "route", "method")
 
 
 class Access(StrEnum):
@@ -54,6 +59,8 @@ ROUTES: list[RouteSpec] = []
 
 # Reads one request may need more than once (a dealership's settings…), kept for that request only.
 _request_cache: ContextVar[dict[str, Any] | None] = ContextVar("request_cache", default=None)
+# The request each thread is serving (the local stack serves requests on threads).
+_current_request: ContextVar[Request | None] = ContextVar("current_request", default=None)
 
 T = TypeVar("T")
 
@@ -74,6 +81,15 @@ View = Callable[..., Any]
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(body=json.dumps(body, default=str), status_code=status, headers={**_JSON, **(headers or {})})
+
+
+def html_response(html: str, headers: Mapping[str, str]) -> Response:
+    """An HTML page made for this request only (never cached), with ``headers`` beside."""
+    return Response(
+        body=html,
+        status_code=200,
+        headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", **headers},
+    )
 
 
 def error_response(error: DealerLinkError) -> Response:
@@ -124,9 +140,12 @@ def route(
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Response:
-            _request_cache.set({})
+            cache = _request_cache.set({})  # this request's reads, forgotten when it ends
             try:
-                principal = authenticate(access.value, roles, bp.current_request, kwargs)
+                request = bp.current_request
+                principal = authenticate(access.value, roles, request, kwargs)
+                if method.upper() in BODY_METHODS and (request.raw_body or b"").strip():
+                    read_json(request)  # every body is read by the one parser, even one the view ignores
                 if wants_principal:
                     kwargs["principal"] = principal
                 result = fn(**kwargs)
@@ -136,6 +155,8 @@ def route(
                 return _from_chalice(exc)
             except Exception:  # noqa: BLE001 - the edge turns every surprise into one logged 500
                 return _internal_error()
+            finally:
+                _request_cache.reset(cache)
             return result if isinstance(result, Response) else json_response(result, status)
 
         bp.route(path, methods=[method.upper()])(view)
@@ -145,19 +166,86 @@ def route(
 
 
 def read_json(request: Request) -> dict[str, Any]:
-    """The request body as a JSON object, or a clear 400/413 naming what is wrong."""
-    raw = request.raw_body or b""
+    """The request body as a JSON object, or a clear 400/413 naming ``body``.
+
+    The one parser of request bodies: every route's body goes through it (the edge reads it
+    once, after authentication, before the view), so what JSON may hold is decided here once:
+    at most 1 MB, nested at most 32 levels, integers Python converts (4,300 digits).
+    """
+    return per_request("body", lambda: _parse_body(request.raw_body or b""))
+
+
+def _parse_body(raw: bytes | str) -> dict[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLargeError(f"request body over {MAX_BODY_BYTES} bytes", field="body")
     if not raw:
         raise ValidationError("a JSON object is required", field="body", code="body_required")
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"body is not valid JSON: {exc}", field="body", code="invalid_json") from exc
+    body = _loads(raw)
     if not isinstance(body, dict):
         raise ValidationError("body must be a JSON object", field="body", code="invalid_json")
     return body
+
+
+def _loads(raw: bytes | str) -> Any:
+    too_deep = ValidationError(f"body nests deeper than {MAX_JSON_DEPTH} levels", field="body", code="invalid_json")
+    try:
+        value = json.loads(raw)
+    except RecursionError:  # deeper than the interpreter's stack: far past the limit
+        raise too_deep from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and integers over 4,300 digits
+        raise ValidationError(f"body is not valid JSON: {exc}", field="body", code="invalid_json") from None
+    if _deeper_than(value, MAX_JSON_DEPTH):
+        raise too_deep
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest more than ``limit`` levels (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def query_int(request: Request, name: str, *, default: int, low: int, high: int) -> int:
+    """An integer query parameter in ``[low, high]``, ``default`` when left out; else a 400 naming it.
+
+    The one parser of integer parameters: ASCII digits only, since ``str.isdigit()`` accepts
+    '²' (which ``int()`` refuses) and Arabic-Indic or full-width digits (which it reads).
+
+    Example::
+
+        limit = query_int(request, "limit", default=25, low=1, high=100)
+    """
+    query: Any = request.query_params or {}
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if not _ASCII_DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
+        raise ValidationError(f"{name} must be a whole number from {low} to {high}", field=name)
+    return int(raw)
+
+
+class App(Chalice):
+    """The Chalice app, with ``current_request`` kept per thread (and context).
+
+    Chalice keeps it in one attribute of the app; the local stack serves requests on threads,
+    where one view would read another's request, body and credentials included.
+    """
+
+    @property
+    def current_request(self) -> Request | None:
+        return _current_request.get()
+
+    @current_request.setter
+    def current_request(self, request: Request | None) -> None:
+        _current_request.set(request)
 
 
 def install(app: Chalice) -> None:
@@ -166,8 +254,11 @@ def install(app: Chalice) -> None:
     @app.middleware("http")
     def edge(event: Request, get_response: Callable[[Request], Response]) -> Response:
         context = event.context or {}
-        logger.set_correlation_id(context.get("requestId"))
-        logger.append_keys(route=context.get("resourcePath"), method=event.method)
+        # Thread-safe keys: the local stack serves requests on threads, where process-wide
+        # keys would name another request's route in this one's records.
+        logger.thread_safe_append_keys(
+            correlation_id=context.get("requestId"), route=context.get("resourcePath"), method=event.method
+        )
         try:
             response = get_response(event)
             response = _reformat_chalice_errors(response)
@@ -178,7 +269,7 @@ def install(app: Chalice) -> None:
             return response
         finally:
             metrics.flush_metrics()
-            logger.remove_keys(["route", "method"])
+            logger.thread_safe_remove_keys(_LOG_KEYS)
 
 
 def _reformat_chalice_errors(response: Response) -> Response:

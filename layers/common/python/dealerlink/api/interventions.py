@@ -4,7 +4,7 @@ read, edit while waiting to send, close, delete once closed, history, lists."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from pynamodb.expressions.condition import Condition
 
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
 from dealerlink.api.media import media_json
-from dealerlink.api.paging import page, page_request
+from dealerlink.api.paging import encode_cursor, page, page_limit, page_request, read_cursor
 from dealerlink.domain import search
 from dealerlink.domain.checklists import manufacturer_checklists
 from dealerlink.domain.dealerships import DealershipSettings
@@ -26,16 +26,18 @@ from dealerlink.domain.interventions import (
     Status,
     check_contact_can_be_saved,
     check_module,
+    check_reply_by,
+    fingerprint,
     readiness,
 )
 from dealerlink.domain.validation import parse
-from dealerlink.domain.worklist import Work, accepted_gross, money, parse_works, totals
-from dealerlink.errors import ForbiddenError, NotFoundError, ValidationError
-from dealerlink.ids import is_id, new_id, timestamp_of
+from dealerlink.domain.worklist import Work, accepted_gross, check_unique_ids, fill_ids, money, parse_works, totals
+from dealerlink.errors import ForbiddenError, InvalidCursorError, NotFoundError, ValidationError
+from dealerlink.ids import check_client_id, is_id, new_id
 from dealerlink.store import checklists, customers, media
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
-from dealerlink.store.table import dealership_pk
+from dealerlink.store.table import json_text
 from dealerlink.store.users import get_member
 
 bp = Blueprint(__name__)
@@ -77,10 +79,10 @@ def _validated(body: dict[str, Any], dealership_id: str) -> tuple[InterventionFi
         _check_message(dealership_id, fields.message_id, fields.module)
     fields = _work_report_parts(fields, settings)
     parsed = parse_works(fields.works)
+    check_unique_ids([w.id or None for w in parsed])
     _check_checklist_items(dealership_id, settings.after_sales.default_checklists.get(brand), parsed)
-    works = [w.model_dump(mode="json") for w in parsed]
-    for index, work in enumerate(works):
-        work["id"] = work.get("id") or f"w{index + 1}"
+    ids = fill_ids([w.id or None for w in parsed], "w")
+    works = [{**w.model_dump(mode="json"), "id": work_id} for w, work_id in zip(parsed, ids, strict=True)]
     return fields, brand, works
 
 
@@ -179,7 +181,9 @@ def _new_item(
     brand: str,
     works: list[dict[str, Any]],
     client_id: str | None,
+    body: dict[str, Any] | None = None,
 ) -> store.Intervention:
+    """The file to create; one made offline keeps its create's fingerprint to tell replays apart."""
     doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
     return store.Intervention(
         intervention_id=client_id.upper() if client_id else new_id(),
@@ -192,22 +196,17 @@ def _new_item(
         author_kind="device" if principal.kind == "device" else "user",
         assignee_id=fields.assignee_id,
         client_id=client_id,
-        doc=json.dumps({**doc, "works": works}),
+        body_hash=fingerprint(body) if client_id and body is not None else None,
+        doc=json_text({**doc, "works": works}),
     )
 
 
-def _future(client_id: str) -> bool:
-    made = timestamp_of(client_id)
-    return made is None or made > datetime.now(UTC) + timedelta(hours=1)
-
-
 def _create(dealership_id: str, principal: Principal, body: dict[str, Any]) -> Response:
-    client_id = body.get("client_id")
-    if client_id is not None and not (isinstance(client_id, str) and is_id(client_id) and not _future(client_id)):
-        raise ValidationError("client_id must be a ULID made on the device, not in the future", field="client_id")
+    client_id = check_client_id(body.get("client_id"))
     fields, brand, works = _validated(body, dealership_id)
+    check_reply_by(fields.reply_by, datetime.now(UTC))
     _check_mode_right(principal, fields.mode)
-    item = _new_item(dealership_id, principal, fields, brand, works, client_id)
+    item = _new_item(dealership_id, principal, fields, brand, works, client_id, body)
     try:
         created = _create_with_customer(item, principal.subject)
     except store.AlreadyCreatedError as retried:
@@ -272,10 +271,10 @@ def edit_intervention(dealership_id: str, intervention_id: str, principal: Princ
     if not isinstance(version, int) or isinstance(version, bool):
         raise ValidationError("version (the one you read) is required", field="version")
     item = store.get(dealership_id, intervention_id)
-    current = {"mode": item.mode, "module": item.module, "brand": item.brand, "reference": item.reference}
-    current |= {"assignee_id": item.assignee_id, **item.fields}
-    merged = {**current, **{k: v for k, v in body.items() if k != "version"}}
+    merged = {**_current_body(item), **{k: v for k, v in body.items() if k != "version"}}
     fields, brand, works = _validated(merged, dealership_id)
+    if "reply_by" in body:  # a deadline that passed while the file waited is refused at send
+        check_reply_by(fields.reply_by, datetime.now(UTC))
     _check_mode_right(principal, fields.mode)
     doc = fields.model_dump(mode="json", exclude={"brand", "mode", "module", "reference", "assignee_id", "works"})
     changes = {
@@ -284,7 +283,7 @@ def edit_intervention(dealership_id: str, intervention_id: str, principal: Princ
         "brand": brand,
         "reference": fields.reference,
         "assignee_id": fields.assignee_id,
-        "doc": json.dumps({**doc, "works": works}),
+        "doc": json_text({**doc, "works": works}),
     }
     return to_json(store.edit(item, changes, expected_version=version, actor=principal.subject))
 
@@ -306,7 +305,7 @@ def delete_intervention(dealership_id: str, intervention_id: str) -> dict[str, A
 def intervention_history(dealership_id: str, intervention_id: str) -> dict[str, Any]:
     """Every change with who and when, newest first (F-3.3)."""
     store.get(dealership_id, intervention_id)
-    limit, cursor = page_request(bp.current_request, dealership_pk(dealership_id))
+    limit, cursor = page_request(bp.current_request)
     events, last = store.history(dealership_id, intervention_id, limit, cursor)
     return page(
         [
@@ -339,7 +338,7 @@ def interventions(dealership_id: str) -> dict[str, Any]:
     request = bp.current_request
     query: Any = request.query_params
     show_closed = (query or {}).get("show_closed", "false") == "true"
-    limit, cursor = page_request(request, dealership_pk(dealership_id))
+    limit, cursor = page_request(request)
     condition = _filters(query)
     text = (query or {}).get("q")
     if text is not None:
@@ -383,8 +382,13 @@ def _summary(item: store.Intervention) -> dict[str, Any]:
 
 
 def _current_body(item: store.Intervention) -> dict[str, Any]:
+    """The file as a client would send it: its stored contact keeps only the fields it holds
+    (a field left out is stored as null, which a client may not send)."""
     body = {"mode": item.mode, "module": item.module, "brand": item.brand, "reference": item.reference}
-    return body | {"assignee_id": item.assignee_id, **item.fields}
+    fields = item.fields
+    if isinstance(fields.get("contact"), dict):
+        fields["contact"] = {k: v for k, v in fields["contact"].items() if v is not None}
+    return body | {"assignee_id": item.assignee_id, **fields}
 
 
 @route(bp, ONE + "/duplicate", "POST", access=Access.STAFF, roles=WRITERS, status=201, tags=("interventions",))
@@ -449,12 +453,8 @@ def interventions_of_my_dealerships(principal: Principal) -> dict[str, Any]:
     for index, dealership_id in enumerate(dealerships):
         if dealership_id not in principal.dealership_ids:
             raise NotFoundError("no such dealership", field=f"dealership_id.{index}")
-    raw_limit, before = query.get("limit", "25"), query.get("cursor")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
-        raise ValidationError("limit must be a whole number from 1 to 100", field="limit")
-    if before is not None and not is_id(before):
-        raise ValidationError("cursor is not one this API gave", field="cursor", code="invalid_cursor")
-    limit, show_closed, condition = int(raw_limit), query.get("show_closed", "false") == "true", _filters(query)
+    limit, before = page_limit(bp.current_request), _merged_before(bp.current_request, dealerships)
+    show_closed, condition = query.get("show_closed", "false") == "true", _filters(query)
     merged = sorted(
         (
             item
@@ -466,8 +466,25 @@ def interventions_of_my_dealerships(principal: Principal) -> dict[str, Any]:
         key=lambda item: item.intervention_id,
         reverse=True,
     )[:limit]
-    cursor = merged[-1].intervention_id if len(merged) == limit else None
+    cursor = _merged_cursor(merged[-1].intervention_id, dealerships) if len(merged) == limit else None
     return {"items": [{**_summary(i), "dealership_id": i.dealership_id} for i in merged], "next_cursor": cursor}
+
+
+def _merged_cursor(before: str, dealerships: list[str]) -> str:
+    """Files older than ``before``, of this set of dealerships (another set's list is another list)."""
+    return encode_cursor({"before": before, "of": fingerprint(dealerships)[:16]})
+
+
+def _merged_before(request: Any, dealerships: list[str]) -> str | None:
+    cursor = read_cursor(request)
+    if cursor is None:
+        return None
+    before = cursor.get("before")
+    if set(cursor) != {"before", "of"} or not isinstance(before, str) or not is_id(before):
+        raise InvalidCursorError()
+    if cursor["of"] != fingerprint(dealerships)[:16]:  # the list of another set of dealerships
+        raise InvalidCursorError()
+    return before
 
 
 def _deadlines(raw: object, field: str, parse_value: Any) -> dict[tuple[str, str], Any]:
@@ -539,11 +556,12 @@ def import_into_work_report(dealership_id: str, intervention_id: str, principal:
         for w in to_plan_from_declined(sources, deadlines, mileages, today)
         if (w.source_intervention_id, w.source_work_id) not in known
     ]
-    numbered = [{**w.model_dump(mode="json"), "id": f"w{len(existing) + i + 1}"} for i, w in enumerate(performed)]
+    ids = fill_ids([w.id for w in existing] + [None] * len(performed), "w")[len(existing) :]  # none taken twice
+    numbered = [{**w.model_dump(mode="json"), "id": work_id} for w, work_id in zip(performed, ids, strict=True)]
     fields = {
         **report.fields,
         "performed_works": [w.model_dump(mode="json") for w in existing] + numbered,
         "works_to_plan": [w.model_dump(mode="json") for w in by_urgency_then_deadline([*planned_before, *planned])],
     }
-    changes = {"doc": json.dumps(fields)}
+    changes = {"doc": json_text(fields)}
     return to_json(store.edit(report, changes, expected_version=int(report.version), actor=principal.subject))

@@ -13,6 +13,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
+from dealerlink.api.paging import whole_list
 from dealerlink.domain import reminders as rules
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
@@ -93,6 +94,7 @@ def list_reminders(dealership_id: str) -> dict[str, Any]:
     customer, works; ``-`` first for descending)."""
     from dealerlink.services import reminders as service
 
+    whole_list(bp.current_request)
     query: Any = bp.current_request.query_params or {}
     start, end = _date(query.get("from"), "from"), _date(query.get("to"), "to")
     if start and end and end < start:

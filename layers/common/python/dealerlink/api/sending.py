@@ -7,17 +7,19 @@ status change: a failed request sends nothing, a sent file's messages are never 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from dealerlink.adapters.site import page_url
-from dealerlink.api.edge import Access, per_request, read_json, route
+from dealerlink.api.edge import Access, html_response, per_request, read_json, route
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import READERS, Principal, Role
-from dealerlink.domain.interventions import Contact, Status
+from dealerlink.domain.interventions import Contact, Status, check_reply_by
 from dealerlink.domain.sending import Channel, channels_of, check_device_send, check_send, new_token
 from dealerlink.errors import ValidationError
+from dealerlink.pages.headers import PAGE_HEADERS
 from dealerlink.store import customers, media, sending
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
@@ -52,6 +54,9 @@ def _send(dealership_id: str, intervention_id: str, principal: Principal, *, fro
         check_device_send(settings, item.mode, item.module)
     contact = Contact.model_validate(item.fields["contact"]) if item.fields.get("contact") else None
     check_send(item.status, item.module, contact, channel, _blocked(item))
+    reply_by = item.fields.get("reply_by")
+    if item.status == Status.WAITING_TO_SEND and reply_by:  # a resend keeps the deadline the customer has
+        check_reply_by(datetime.fromisoformat(reply_by), datetime.now(UTC))
     token = item.page_token or new_token()
     outbox = messages.ready(item, settings, token, channels_of(channel))
     from dealerlink.services import reminders  # work reports only: kept off the API's import path
@@ -111,9 +116,4 @@ def preview_intervention(dealership_id: str, intervention_id: str) -> Response:
         token=PREVIEW,
         preview=True,
     )
-    headers: dict[str, str | list[str]] = {
-        "Content-Type": "text/html; charset=utf-8",
-        "Cache-Control": "no-store",
-        "X-Robots-Tag": "noindex",
-    }
-    return Response(body=render_page(view), status_code=200, headers=headers)
+    return html_response(render_page(view), PAGE_HEADERS)  # the headers CloudFront gives pages

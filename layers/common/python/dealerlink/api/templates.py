@@ -14,7 +14,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from dealerlink.adapters import storage
-from dealerlink.api.edge import Access, json_response, per_request, read_json, route
+from dealerlink.api.edge import Access, html_response, json_response, per_request, read_json, route
+from dealerlink.api.paging import whole_list
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.domain.identity import CONFIGURATION, READERS, Principal, Role
 from dealerlink.domain.templates import (
@@ -30,6 +31,7 @@ from dealerlink.domain.templates import (
 from dealerlink.domain.validation import parse
 from dealerlink.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
+from dealerlink.pages.headers import PAGE_HEADERS
 from dealerlink.store import templates as store
 from dealerlink.store.dealerships import get_dealership
 
@@ -85,6 +87,7 @@ def effective_template(dealership_id: str, template_key: str) -> store.PageTempl
 @route(bp, TEMPLATES, "GET", access=Access.STAFF, roles=READERS, tags=("templates",))
 def list_templates(dealership_id: str) -> dict[str, Any]:
     """The dealership's templates, then its group's."""
+    whole_list(bp.current_request)
     found = [t.to_json() for t in store.templates_of(Scope.DEALERSHIP, dealership_id)]
     group_id = _dealership(dealership_id).group_id
     if group_id:
@@ -174,8 +177,7 @@ def preview_template(dealership_id: str, template_key: str, principal: Principal
         else effective_template(dealership_id, key)
     )
     html = sample_page(_settings(dealership_id), key, parts, saved.image_map if saved else {})
-    headers: dict[str, str | list[str]] = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
-    return Response(body=html, status_code=200, headers=headers)
+    return html_response(html, PAGE_HEADERS)  # the headers CloudFront gives pages
 
 
 def _message_body() -> tuple[PredefinedMessage, int | None]:
@@ -187,6 +189,7 @@ def _message_body() -> tuple[PredefinedMessage, int | None]:
 @route(bp, MESSAGES, "GET", access=Access.STAFF, roles=READERS, tags=("templates",))
 def list_messages(dealership_id: str) -> dict[str, Any]:
     """The predefined messages (``?module=`` keeps those of one module and those of every module)."""
+    whole_list(bp.current_request)
     query: Any = bp.current_request.query_params or {}
     module = query.get("module")
     found = [m.to_json() for m in store.messages_of(dealership_id)]

@@ -14,7 +14,6 @@ from dealerlink.domain.users import NewUser, UserChanges
 from dealerlink.domain.validation import parse
 from dealerlink.errors import ValidationError
 from dealerlink.ids import new_id
-from dealerlink.store.table import dealership_pk
 from dealerlink.store.users import User, create_user, get_member, list_members, save_user
 
 bp = Blueprint(__name__)
@@ -68,7 +67,7 @@ def add_user(dealership_id: str, principal: Principal) -> dict[str, Any]:
 @route(bp, USERS, "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("users",))
 def users(dealership_id: str) -> dict[str, Any]:
     """The dealership's users."""
-    limit, cursor = page_request(bp.current_request, dealership_pk(dealership_id))
+    limit, cursor = page_request(bp.current_request)
     items, last = list_members(dealership_id, limit, cursor)
     return page(
         [

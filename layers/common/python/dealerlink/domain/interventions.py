@@ -6,15 +6,23 @@ changes cannot both win.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import hashlib
+import json
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dealerlink.domain.dealerships import Email, Language
 from dealerlink.domain.users import Phone
+from dealerlink.domain.validation import NotNull
 from dealerlink.errors import ConflictError, ValidationError
+
+REPLY_BY_AHEAD = timedelta(days=365)  # a reply deadline is days away; a year is the most it may be
+_OFFSET_ROOM = timedelta(days=1)  # every UTC offset is less than a day either way
+_FIRST = datetime.min.replace(tzinfo=UTC) + _OFFSET_ROOM
+_LAST = datetime.max.replace(tzinfo=UTC) - _OFFSET_ROOM
 
 
 class Status(StrEnum):
@@ -50,12 +58,15 @@ class Vehicle(_Strict):
 
 
 class Contact(_Strict):
+    """Every field may be left out; names and language are never null (``null`` says "none"
+    only for the email or phone a customer does not give)."""
+
     title: Literal["mr", "mrs", "ms", "company"] | None = None
-    last_name: str | None = Field(default=None, max_length=80)
-    first_name: str | None = Field(default=None, max_length=80)
+    last_name: Annotated[str | None, NotNull] = Field(default=None, max_length=80)
+    first_name: Annotated[str | None, NotNull] = Field(default=None, max_length=80)
     email: Email | None = None
     phone: Phone | None = None
-    language: Language | None = None
+    language: Annotated[Language | None, NotNull] = None
 
 
 class InternalMessage(_Strict):
@@ -82,14 +93,73 @@ class InterventionFields(_Strict):
     reply_by: datetime | None = None
     customer_waiting: bool = False
 
+    @field_validator("reply_by")
+    @classmethod
+    def _reply_by_can_be_shown(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("reply_by needs a time zone (ISO 8601 with offset)")
+        if value is not None and not showable_everywhere(value):
+            raise ValueError("reply_by is not a moment every time zone can show")
+        return value
+
     @model_validator(mode="after")
     def _module_of_mode(self) -> InterventionFields:
         if self.module not in MODULES[self.mode]:
             allowed = ", ".join(MODULES[self.mode])
             raise ValueError(f"module {self.module!r} is not a {self.mode} module ({allowed})")
-        if self.reply_by is not None and self.reply_by.tzinfo is None:
-            raise ValueError("reply_by needs a time zone (ISO 8601 with offset)")
         return self
+
+
+def showable_everywhere(moment: datetime) -> bool:
+    """Whether every time zone can show ``moment``: in UTC, and moved by any UTC offset, it stays
+    within the years a datetime holds (0001 to 9999). Naive moments are no moment at all."""
+    if moment.utcoffset() is None:
+        return False
+    try:
+        return _FIRST <= moment.astimezone(UTC) <= _LAST
+    except OverflowError:  # its own offset already takes it past year 1 or 9999
+        return False
+
+
+def check_reply_by(reply_by: datetime | None, now: datetime) -> None:
+    """F-3.1: the customer's time to reply is ahead of ``now``, and at most REPLY_BY_AHEAD ahead.
+
+    Checked when a client sets it (create, edit) and when a file is first sent; a
+    ``reply_by`` that passed while the file waited must be moved before sending.
+    """
+    if reply_by is None:
+        return
+    if not showable_everywhere(reply_by):
+        raise ValidationError("reply_by is not a moment every time zone can show", field="reply_by")
+    if reply_by <= now:
+        raise ValidationError("reply_by must be a moment in the future", field="reply_by", code="reply_by_past")
+    if reply_by > now + REPLY_BY_AHEAD:
+        raise ValidationError(
+            f"reply_by is at most {REPLY_BY_AHEAD.days} days ahead", field="reply_by", code="reply_by_too_far"
+        )
+
+
+def stored_reply_by(raw: object) -> datetime | None:
+    """A file's stored ``reply_by`` as pages and messages show it; None when absent or when no time
+    zone could show it (files saved before the rule was checked)."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment if showable_everywhere(moment) else None
+
+
+def fingerprint(value: Any) -> str:
+    """sha256 of ``value`` as canonical JSON (keys sorted, no spaces, text as is): two bodies
+    that say the same have the same fingerprint, whatever their key order or spacing.
+
+    An offline create keeps its body's fingerprint, so a replay of it (same client_id) is told
+    from another create reusing the id.
+    """
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def check_module(body: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from dealerlink.domain.dealerships import Email, Language
+from dealerlink.domain.validation import NotNull
 
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -39,21 +40,24 @@ class NewUser(BaseModel):
 
 
 class UserChanges(BaseModel):
-    """What a dealer manager may change on a user (email is the sign-in: not editable)."""
+    """What a dealer manager may change on a user (email is the sign-in: not editable).
+
+    A user always has names, a language and roles: they change, never to ``null``; the phone
+    is optional, and ``null`` takes it off."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
-    first_name: str | None = Field(default=None, min_length=1, max_length=80)
-    last_name: str | None = Field(default=None, min_length=1, max_length=80)
+    first_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=80)
+    last_name: Annotated[str | None, NotNull] = Field(default=None, min_length=1, max_length=80)
     phone: Phone | None = None
-    language: Language | None = None
-    roles: list[str] | None = Field(default=None, min_length=1)
+    language: Annotated[Language | None, NotNull] = None
+    roles: Annotated[list[str] | None, NotNull] = Field(default=None, min_length=1)
 
 
 class ProfileChanges(BaseModel):
-    """F-1.4: what users change on their own profile."""
+    """F-1.4: what users change on their own profile (``null`` takes the phone off, not the language)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     phone: Phone | None = None
-    language: Language | None = None
+    language: Annotated[Language | None, NotNull] = None

@@ -5,18 +5,34 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import pydantic
+from pydantic import BeforeValidator, ValidationInfo
 
 from dealerlink.errors import ValidationError
 
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 LANGUAGES = ("en", "fr", "de", "nl", "es", "it", "pt", "sv", "no")
+_FROM_CLIENT = {"from_client": True}
+
+
+def _not_null(value: object, info: ValidationInfo) -> object:
+    if value is None and (info.context or {}).get("from_client"):
+        raise ValueError("leave it out rather than send null")
+    return value
+
+
+NotNull = BeforeValidator(_not_null)
+"""A field a client may leave out but not send as ``null`` (``Annotated[str | None, NotNull]``).
+
+Only what :func:`parse` reads from a request is held to it: documents stored before (which may
+hold ``None`` for a field left out) still load, and a left-out field stays ``None``.
+"""
 
 
 def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
-    """``model`` validated from ``data``; the first problem becomes a 400 naming its field."""
+    """``model`` validated from ``data`` a client sent; the first problem is a 400 naming its field."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=_FROM_CLIENT)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         path = ".".join(str(part) for part in first["loc"] if part != "[key]")  # a dict key names itself

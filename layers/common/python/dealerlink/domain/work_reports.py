@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dealerlink.domain.worklist import CENT, MAX_WORKS, PAYABLE, Urgency, Work
+from dealerlink.domain.worklist import CENT, MAX_WORKS, PAYABLE, Urgency, Work, check_unique_ids, fill_ids
 from dealerlink.errors import ValidationError
 
 WorkKey = tuple[str, str]  # (intervention id, work id): work ids are unique only within a file
@@ -191,32 +191,36 @@ def _validated(model: type[M], raw: Any, path: str, elsewhere: Mapping[str, str]
 def parse_planned_works(raw: object, today: date, field: str = "works_to_plan") -> list[PlannedWork]:
     """Works to plan typed by staff: each needs a deadline, today or later (F-6.1).
 
-    A work without an id gets ``p<n>`` (its position from 1), as worklists number theirs;
-    ids must be unique since the customer's answers name them.
+    A work without an id gets ``p<n>`` (its position from 1, or the next number no work
+    holds), as worklists number theirs; ids are unique since the customer's answers name them.
     """
     if not isinstance(raw, list):
         raise ValidationError(f"{field} must be a list", field=field)
     if len(raw) > MAX_WORKS:
         raise ValidationError(f"{field} holds at most {MAX_WORKS} works", field=field)
     works: list[PlannedWork] = []
-    ids: set[str] = set()
-    for index, item in enumerate(raw):
+    for index, (item, work_id) in enumerate(zip(raw, fill_ids([_given_id(i) for i in raw], "p"), strict=True)):
         path = f"{field}.{index}"
         if isinstance(item, dict) and not item.get("id"):
-            item = {**item, "id": f"p{index + 1}"}
+            item = {**item, "id": work_id}
         work = _validated(PlannedWork, item, path)
         _check_not_past(work.deadline, today, f"{path}.deadline")
-        if work.id in ids:
-            raise ValidationError(f"{path}.id: {work.id!r} is used twice", field=f"{path}.id", code="duplicate_id")
-        ids.add(work.id)
         works.append(work)
+    check_unique_ids([w.id for w in works], field)
     return works
 
 
+def _given_id(item: object) -> str | None:
+    value = item.get("id") if isinstance(item, dict) else None
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
 def parse_performed_works(raw: object, field: str = "performed_works") -> list[PerformedWork]:
-    """Performed works as stored or typed by staff (hand-added ones name no source)."""
+    """Performed works as stored or typed by staff (hand-added ones name no source); ids unique."""
     if not isinstance(raw, list):
         raise ValidationError(f"{field} must be a list", field=field)
     if len(raw) > MAX_WORKS:
         raise ValidationError(f"{field} holds at most {MAX_WORKS} works", field=field)
-    return [_validated(PerformedWork, item, f"{field}.{index}") for index, item in enumerate(raw)]
+    works = [_validated(PerformedWork, item, f"{field}.{index}") for index, item in enumerate(raw)]
+    check_unique_ids([w.id for w in works], field)
+    return works

@@ -8,6 +8,7 @@ both cost 0. The proposed amount is the sum of recommended and urgent works.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -87,6 +88,34 @@ def parse_works(raw: object, field: str = "works") -> list[Work]:
             code = "unknown_field" if first["type"] == "extra_forbidden" else "invalid"
             raise ValidationError(f"{path}: {first['msg']}", field=path, code=code) from None
     return works
+
+
+def check_unique_ids(ids: Sequence[str | None], field: str = "works") -> None:
+    """The works of one list never share an id (the customer's answers name them): the second
+    use is a 400 naming ``<field>.<its index>.id``."""
+    seen: set[str] = set()
+    for index, work_id in enumerate(ids):
+        if work_id is None:
+            continue
+        if work_id in seen:
+            path = f"{field}.{index}.id"
+            raise ValidationError(f"{path}: {work_id!r} is used twice", field=path, code="duplicate_id")
+        seen.add(work_id)
+
+
+def fill_ids(ids: Sequence[str | None], prefix: str) -> list[str]:
+    """Every id, a missing one made ``<prefix><position from 1>``, or the next number no work holds."""
+    taken = {i for i in ids if i is not None}
+    made: list[str] = []
+    for index, work_id in enumerate(ids):
+        if work_id is None:
+            number = index + 1
+            while f"{prefix}{number}" in taken:
+                number += 1
+            work_id = f"{prefix}{number}"
+            taken.add(work_id)
+        made.append(work_id)
+    return made
 
 
 def _cents(value: Decimal) -> Decimal:

@@ -12,6 +12,7 @@ from typing import Any
 from dealerlink.adapters.site import page_url
 from dealerlink.config import settings as config
 from dealerlink.domain.dealerships import DealershipSettings
+from dealerlink.domain.interventions import stored_reply_by
 from dealerlink.domain.outbox import EmailMessage, SmsMessage
 from dealerlink.domain.sending import team_recipients
 from dealerlink.pages import view as v
@@ -29,7 +30,6 @@ def ready(item: Intervention, settings: DealershipSettings, token: str, kinds: t
     """ "Your intervention is ready" by email and/or SMS, in the customer's language."""
     brand = brand_of(settings, item.brand)
     lang = customer_language(item, settings)
-    reply_by = item.fields.get("reply_by")
     context = v.ReadyMessage(
         page_kind="work_report" if item.module == "work_report" else "intervention",
         module=item.module,
@@ -39,7 +39,7 @@ def ready(item: Intervention, settings: DealershipSettings, token: str, kinds: t
         customer=customer(item),
         reference=item.reference,
         vehicle=vehicle(item),
-        reply_by=datetime.fromisoformat(reply_by) if reply_by else None,
+        reply_by=stored_reply_by(item.fields.get("reply_by")),
     )
     stamp = f"ready-{item.intervention_id}-{item.version + 1}"  # one message per send, whatever retries
     return ready_outbox(item.dealership_id, item.intervention_id, stamp, lang, context, _contact(item), kinds)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dealerlink.adapters import site, storage
 from dealerlink.domain.dealerships import Brand, DealershipSettings
-from dealerlink.domain.interventions import Status
+from dealerlink.domain.interventions import Status, stored_reply_by
 from dealerlink.domain.media import MediaKind, MediaStatus, Visibility, safe_filename
 from dealerlink.domain.templates import TemplateParts, message_text, template_key
 from dealerlink.domain.worklist import parse_works, price_line, totals
@@ -100,7 +100,7 @@ def public_media(items: list[media.Media], token: str, signed: bool = False) -> 
             videos.append(_video(item, target, url))
         else:
             name = safe_filename(item.filename, item.media_id, item.content_type or item.declared_type)
-            link = url(item.ref.original_key, target + name, item.content_type or "application/octet-stream", name)
+            link = url(item.checked_original, target + name, item.content_type or "application/octet-stream", name)
             attachments.append(v.Attachment(item.media_id, name, int(item.size or 0), link))
     return PublicMedia(tuple(videos), tuple(photos), tuple(attachments), tuple(copies))
 
@@ -262,7 +262,6 @@ def page_view(
     if template_copies:
         found = PublicMedia(found.videos, found.photos, found.attachments, (*found.copies, *template_copies))
     rating = json.loads(item.rating) if item.rating else None
-    reply_by = item.fields.get("reply_by")
     view = v.PageView(
         kind="work_report" if item.module == "work_report" else "intervention",
         module=item.module,
@@ -288,7 +287,7 @@ def page_view(
         works_to_plan=planned,
         totals=sums,
         accepted_gross=Decimal(item.accepted_amount) if item.accepted_amount else None,
-        reply_by=datetime.fromisoformat(reply_by) if reply_by else None,
+        reply_by=stored_reply_by(item.fields.get("reply_by")),
         answered_at=datetime.fromisoformat(item.answered_at) if item.answered_at else None,
         rating=v.Rating(rating["stars"], rating.get("comment")) if rating else None,
         callback_requested=bool(item.callback),
@@ -346,3 +345,15 @@ def sample_page(settings: DealershipSettings, key: str, parts: TemplateParts, im
         media_origin=storage.origin(),
     )
     return render_page(view)
+
+
+def report_failure(dealership_id: str, intervention_id: str, reason: str) -> None:
+    """A page that could not be published after its retries: the file's history says so and
+    the team is told (once per version of the file), so no file passes for "sent" unnoticed."""
+    from dealerlink.services.messages import team
+    from dealerlink.store.outbox import save_once
+
+    item = interventions.get(dealership_id, intervention_id)
+    interventions.add_history(dealership_id, intervention_id, "pages", "page_failed", {"reason": reason[:500]})
+    for notice in team(item, get_dealership(dealership_id).settings, "page_failed"):
+        save_once(notice)

@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute
 
 from dealerlink.errors import ConflictError, NotFoundError, ValidationError
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, dealership_pk, start_key
 from dealerlink.store.transactions import transaction
 
 LAST_SEEN_EVERY = timedelta(minutes=1)
@@ -80,9 +80,9 @@ def get_device(dealership_id: str, device_id: str) -> Device:
 
 
 def list_devices(dealership_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[Device], Any]:
-    page = Device.query(
-        dealership_pk(dealership_id), Device.SK.startswith("DEVICE#"), limit=limit, last_evaluated_key=cursor
-    )
+    pk = dealership_pk(dealership_id)
+    start = start_key(cursor, equal={"PK": pk}, prefix={"SK": "DEVICE#"})
+    page = Device.query(pk, Device.SK.startswith("DEVICE#"), limit=limit, last_evaluated_key=start)
     return list(page), page.last_evaluated_key
 
 

@@ -6,7 +6,8 @@
 - its history: ``DLR#<d>`` / ``HIST#<id>#<event ulid>``;
 - offline sync: a phone names its file with a ULID made when the technician filmed it; that
   id is the intervention's id, so every retry of the create targets the same item and the
-  conditional put lets exactly one through (and lists keep the capture order).
+  conditional put lets exactly one through (and lists keep the capture order). The file keeps
+  its create's fingerprint: a retry is answered the file only when it says the same.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dealerlink.domain import search
 from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, dealership_pk, json_text, start_key
 from dealerlink.store.transactions import transaction
 
 
@@ -41,6 +42,7 @@ class Intervention(BaseItem, discriminator="intervention"):
     author_kind = UnicodeAttribute()  # user | device
     assignee_id = UnicodeAttribute(null=True)
     client_id = UnicodeAttribute(null=True)
+    body_hash = UnicodeAttribute(null=True)  # fingerprint of the create's body, with a client_id
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     customer_id = UnicodeAttribute(null=True)
@@ -100,7 +102,7 @@ def history_event(item: Intervention, actor: str, action: str, details: dict[str
         at=now(),
         actor=actor,
         action=action,
-        details=json.dumps(details) if details else None,
+        details=json_text(details) if details else None,
     )
 
 
@@ -113,7 +115,7 @@ def add_history(dealership_id: str, intervention_id: str, actor: str, action: st
         at=now(),
         actor=actor,
         action=action,
-        details=json.dumps(details),
+        details=json_text(details),
     ).save()
 
 
@@ -160,11 +162,23 @@ def create(
         # Another attempt with this client id won (or is committing right now): return its file.
         for attempt in range(5):
             try:
-                raise AlreadyCreatedError(get(item.dealership_id, item.intervention_id)) from None
+                existing = get(item.dealership_id, item.intervention_id)
             except NotFoundError:
                 time.sleep(0.05 * (attempt + 1))
+                continue
+            _check_replay(existing, item)
+            raise AlreadyCreatedError(existing) from None
         raise ConflictError("a create with this client_id is in progress; retry", field="client_id") from None
     return item
+
+
+def _check_replay(existing: Intervention, replay: Intervention) -> None:
+    """A retry is the same create (same fingerprint); any other is refused, saying nothing of
+    the file that holds the id (files made before fingerprints are kept are refused alike)."""
+    if existing.body_hash is None or existing.body_hash != replay.body_hash:
+        raise ConflictError(
+            "this client_id was used for another create; make a new one", field="client_id", code="client_id_reused"
+        ) from None
 
 
 def get(dealership_id: str, intervention_id: str) -> Intervention:
@@ -265,12 +279,13 @@ def delete(item: Intervention) -> None:
 def history(
     dealership_id: str, intervention_id: str, limit: int, cursor: dict[str, Any] | None
 ) -> tuple[list[HistoryEvent], Any]:
+    pk, sk = dealership_pk(dealership_id), f"HIST#{intervention_id}#"
     page = HistoryEvent.query(
-        dealership_pk(dealership_id),
-        HistoryEvent.SK.startswith(f"HIST#{intervention_id}#"),
+        pk,
+        HistoryEvent.SK.startswith(sk),
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=cursor,
+        last_evaluated_key=start_key(cursor, equal={"PK": pk}, prefix={"SK": sk}),
     )
     return list(page), page.last_evaluated_key
 
@@ -304,8 +319,14 @@ def listing(
         if show_closed
         else (Intervention.gsi1, f"DLR#{dealership_id}#OPEN")
     )
+    name = "GSI2" if show_closed else "GSI1"
+    start = start_key(
+        cursor,
+        equal={f"{name}PK": partition, "PK": dealership_pk(dealership_id)},
+        prefix={f"{name}SK": "", "SK": "INT#"},
+    )
     page = index.query(
-        partition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor, filter_condition=condition
+        partition, scan_index_forward=False, limit=limit, last_evaluated_key=start, filter_condition=condition
     )
     return [item for item in page if isinstance(item, Intervention)], page.last_evaluated_key
 

@@ -23,7 +23,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from dealerlink.domain.reminders import Outcome, ReminderGroup, ReminderState, ReminderStatus, Scheduled
 from dealerlink.domain.work_reports import PlannedWork
 from dealerlink.errors import ConflictError, NotFoundError
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, dealership_pk, json_text
 
 SHARDS = 8  # the sweep's index spreads over this many partitions
 
@@ -135,9 +135,9 @@ def new_reminder(
         brand=brand,
         reference=reference,
         customer_id=customer_id,
-        contact=json.dumps(contact),
-        vehicle=json.dumps(vehicle),
-        works=json.dumps([w.model_dump(mode="json") for w in group.works]),
+        contact=json_text(contact),
+        vehicle=json_text(vehicle),
+        works=json_text([w.model_dump(mode="json") for w in group.works]),
         deadline=group.deadline.isoformat(),
         send_date=send_day.isoformat(),
         created_at=now(),

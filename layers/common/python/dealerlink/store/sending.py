@@ -8,7 +8,6 @@ change that did not happen.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +16,7 @@ from dealerlink.errors import ConflictError
 from dealerlink.store.interventions import Intervention, history_event, index_item, now
 from dealerlink.store.outbox import OutboxItem
 from dealerlink.store.pages import PageLink, link_pk, new_link
-from dealerlink.store.table import BaseItem
+from dealerlink.store.table import BaseItem, json_text
 from dealerlink.store.transactions import transaction
 
 
@@ -94,7 +93,7 @@ def _customer_change(
 ) -> Intervention:
     previous = item.version
     value = {**value, "at": now()}
-    setattr(item, attribute, json.dumps(value))
+    setattr(item, attribute, json_text(value))
     item.version, item.updated_at = previous + 1, value["at"]
     done = ConflictError(f"the customer's {action.replace('_', ' ')} is recorded already", code=f"already_{action}")
     with transaction({(item.PK, item.SK): done}) as tx:

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from dealerlink.errors import DealerLinkError
-from dealerlink.store.table import _region
+from dealerlink.store.table import _region, check_item_size
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
 
 Key = tuple[str, str]
+M = TypeVar("M", bound=Model)
+
+
+class _MeasuredWrite(TransactWrite):
+    """Each put is measured as it is added: one item too big aborts the transaction before
+    anything is sent (a 413 naming its field), so nothing is half-written."""
+
+    def save(self, model: M, condition: Condition | None = None, return_values: str | None = None) -> None:
+        check_item_size(model)
+        super().save(model, condition, return_values)
 
 
 def _keys_in_commit_order(tx: TransactWrite) -> list[Key]:
@@ -32,6 +47,13 @@ def _keys_in_commit_order(tx: TransactWrite) -> list[Key]:
     return keys
 
 
+@cache
+def _connection() -> Connection:
+    """One connection per process: a new one builds a botocore client, which loads DynamoDB's
+    service model again (~0.1-0.4 s); botocore clients are safe to share between threads."""
+    return Connection(region=_region())
+
+
 @contextmanager
 def transaction(failures: Mapping[Key, DealerLinkError] | None = None) -> Iterator[TransactWrite]:
     """Write several items at once, all or nothing.
@@ -39,7 +61,7 @@ def transaction(failures: Mapping[Key, DealerLinkError] | None = None) -> Iterat
     ``failures[(pk, sk)]`` is raised when the condition on that item fails, so a caller says
     once what each condition protects; other failures propagate as TransactWriteError.
     """
-    tx = TransactWrite(connection=Connection(region=_region()))
+    tx = _MeasuredWrite(connection=_connection())
     try:
         with tx:
             yield tx

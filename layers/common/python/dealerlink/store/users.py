@@ -10,7 +10,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from dealerlink.domain.identity import Role
 from dealerlink.errors import ConflictError, NotFoundError
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, dealership_pk, start_key
 from dealerlink.store.transactions import transaction
 
 PROFILE = "PROFILE"
@@ -115,11 +115,12 @@ def get_member(dealership_id: str, user_id: str) -> User:
 
 
 def list_members(dealership_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[Membership], Any]:
+    pk = dealership_pk(dealership_id)
     page = Membership.query(
-        dealership_pk(dealership_id),
+        pk,
         Membership.SK.startswith("USER#"),
         limit=limit,
-        last_evaluated_key=cursor,
+        last_evaluated_key=start_key(cursor, equal={"PK": pk}, prefix={"SK": "USER#"}),
     )
     items = list(page)
     return items, page.last_evaluated_key
