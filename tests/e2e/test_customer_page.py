@@ -139,3 +139,7 @@ def test_make_dev_prints_the_demo_customer_page(local_stack: RunningStack) -> No
     assert found, local_stack.log.read_text()
     page = eventually(lambda: requests.get(found.group(1), timeout=10), lambda answer: answer.status_code == 200)
     assert "RO-DEMO-0001" in page.text and "Plaquettes de frein avant" in page.text
+    # The demo file shows the product as a customer sees it: a video and two photos.
+    assert page.text.count("<video ") == 1 and 'type="video/mp4"' in page.text
+    photos = re.search(r'<ul class="photos">(.*?)</ul>', page.text, re.S)
+    assert photos and photos.group(1).count("<li>") == 2, page.text
