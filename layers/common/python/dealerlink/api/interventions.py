@@ -10,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalice import Blueprint, Response
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 
 from dealerlink.api.edge import Access, json_response, per_request, read_json, route
@@ -38,6 +37,7 @@ from dealerlink.store import checklists, customers, media
 from dealerlink.store import interventions as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.table import json_text
+from dealerlink.store.transactions import TransactionFailedError
 from dealerlink.store.users import get_member
 
 bp = Blueprint(__name__)
@@ -225,7 +225,7 @@ def _create_with_customer(
     item.customer_id, new_items = _customer_for(item)
     try:
         return store.create(item, actor, action, details, new_items)
-    except TransactWriteError:
+    except TransactionFailedError:
         if not new_items:
             raise
     # Another file created the same new customer meanwhile: the look-up now finds it.

@@ -19,14 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 
 from dealerlink.domain import search
 from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
 from dealerlink.store.table import BaseItem, dealership_pk, json_text, start_key
-from dealerlink.store.transactions import transaction
+from dealerlink.store.transactions import TransactionFailedError, transaction
 
 
 class Intervention(BaseItem, discriminator="intervention"):
@@ -156,7 +155,7 @@ def create(
                 tx.save(_keyword(item.dealership_id, keyword, item.intervention_id))
             for extra in new_items or []:
                 tx.save(extra, condition=BaseItem.PK.does_not_exist())
-    except (ConflictError, TransactWriteError):
+    except (ConflictError, TransactionFailedError):
         if not item.client_id:
             raise
         # Another attempt with this client id won (or is committing right now): return its file.
