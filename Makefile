@@ -59,6 +59,7 @@ test: lint typecheck template $(LOCAL_STACK) $(CHROMIUM)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -22,3 +22,9 @@ os.environ.update(
         "POWERTOOLS_METRICS_NAMESPACE": "DealerLink",
     }
 )
+
+# The API mounts its routes lazily; tests that walk the route table (tenancy, bad input,
+# OpenAPI) need every route module imported, once, before collection reads ROUTES.
+from dealerlink.api.edge import load_all  # noqa: E402 - after the environment above
+
+load_all()

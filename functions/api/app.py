@@ -1,48 +1,15 @@
 """The API function: one Chalice app, the handler of the Lambda behind API Gateway.
 
-Routes live in blueprints of the shared package (``dealerlink.api``); this module only
-assembles them, so it stays small and its import stays cheap.
+Routes are declared in the shared package's feature modules (``dealerlink.api.<feature>``) and
+mounted here from the generated index: a module is imported at the first request that needs
+it, so a cold start pays for the edge only (``bench/import_cost.py``).
 """
 
 from __future__ import annotations
 
-from dealerlink.api import (
-    accounts,
-    checklists,
-    customers,
-    dealerships,
-    devices,
-    downloads,
-    edge,
-    health,
-    interventions,
-    media,
-    openapi,
-    public,
-    reminders,
-    sending,
-    templates,
-    users,
-)
+from dealerlink.api import edge, index
 
 app = edge.App(app_name="dealerlink-api")
 app.api.binary_types = ["image/png", "application/zip", "application/octet-stream"]
 edge.install(app)
-for blueprint in (
-    health,
-    openapi,
-    accounts,
-    dealerships,
-    users,
-    devices,
-    interventions,
-    checklists,
-    media,
-    downloads,
-    sending,
-    customers,
-    public,
-    templates,
-    reminders,
-):
-    app.register_blueprint(blueprint.bp)
+edge.mount(app, index.ROUTES)

@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from dealerlink.adapters.streams import Retrier, park
 from dealerlink.observability import observability
-from dealerlink.services import pages, reminders
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 logger, metrics = observability("pages")
+
+
+def _services() -> tuple[ModuleType, ModuleType]:
+    """The page use cases, imported at the first event rather than at the cold start (Jinja2,
+    the store and the domain's models are most of this function's import time)."""
+    from dealerlink.services import pages, reminders
+
+    return pages, reminders
+
 
 PAGE_TYPES = frozenset({"intervention", "media", "reminder"})
 Target = tuple[str, str, str]  # (kind, dealership, subject)
@@ -51,14 +62,15 @@ def _work(event: DynamoDBStreamEvent) -> tuple[dict[Target, list[dict[str, Any]]
 
 def _publish(target: Target) -> str:
     kind, dealership_id, subject_id = target
-    if kind == "reminder":
-        return reminders.publish(dealership_id, subject_id)
-    return pages.publish(dealership_id, subject_id)
+    pages, reminders = _services()
+    published: str = (reminders if kind == "reminder" else pages).publish(dealership_id, subject_id)
+    return published
 
 
 def _report(target: Target, error: Exception) -> None:
     """Tell the file's history and its team; a report that fails too is only logged."""
     kind, dealership_id, subject_id = target
+    pages, reminders = _services()
     try:
         if kind == "reminder":
             reminders.report_page_failure(dealership_id, subject_id)
@@ -98,7 +110,7 @@ def handler(event: DynamoDBStreamEvent, context: LambdaContext) -> dict[str, Any
     retry = Retrier()
     failed: list[str] = []
     for token, records in unpublish.items():
-        _, error = _do(retry, functools.partial(pages.unpublish, token), records, failed)
+        _, error = _do(retry, functools.partial(_services()[0].unpublish, token), records, failed)
         if error is None:
             metrics.add_metric(name="PagesRemoved", unit="Count", value=1)
     for target, records in publish.items():

@@ -3,7 +3,9 @@
 - template.yaml: ApiFunction's ``Events`` (one ``Api`` event per route) between the
   ``BEGIN ROUTES``/``END ROUTES`` markers, so API Gateway routes every Chalice route with the
   ``resourcePath`` Chalice dispatches on;
-- infra/openapi.json: the OpenAPI document clients and fuzzers read.
+- infra/openapi.json: the OpenAPI document clients and fuzzers read;
+- dealerlink/api/index.py: which module declares each route, so the API function mounts
+  routes without importing their modules (``edge.mount``).
 
 ``python -m devstack.routes --check`` fails when either drifted; ``--write`` regenerates both.
 """
@@ -11,21 +13,64 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from devstack.template import ROOT, TEMPLATE
 
+if TYPE_CHECKING:
+    from dealerlink.api.edge import RouteSpec
+
 OPENAPI = ROOT / "infra" / "openapi.json"
+INDEX = ROOT / "layers" / "common" / "python" / "dealerlink" / "api" / "index.py"
+_NOT_ROUTES = {"edge", "index", "paging", "rights", "security", "contract"}
 _BLOCK = re.compile(r"(?P<indent>[ ]*)# BEGIN ROUTES[^\n]*\n.*?# END ROUTES\n", re.S)
 
 
+def route_modules() -> list[str]:
+    """The dealerlink.api modules that may declare routes (every one but the edge's own)."""
+    import pkgutil
+
+    import dealerlink.api
+
+    return sorted(m.name for m in pkgutil.iter_modules(dealerlink.api.__path__) if m.name not in _NOT_ROUTES)
+
+
+def route_table() -> list[RouteSpec]:
+    """Every declared route, every route module imported."""
+    from dealerlink.api.edge import ROUTES
+
+    for module in route_modules():
+        importlib.import_module(f"dealerlink.api.{module}")
+    return ROUTES
+
+
 def app_routes() -> list[tuple[str, str]]:
-    """(path, method) of every route of the Chalice app, sorted."""
+    """(path, method) of every route the Chalice app serves, sorted."""
     from functions.api.app import app
 
     return sorted((path, method) for path, methods in app.routes.items() for method in methods)
+
+
+def expected_index() -> str:
+    specs = sorted(route_table(), key=lambda s: (s.path, s.method))
+    lines = [
+        '"""Which module declares each route (generated: python -m devstack.routes --write).',
+        "",
+        "The API function mounts routes from here and imports a module at its first call.",
+        '"""',
+        "",
+        "MODULES = (",
+        *[f"    {json.dumps(m)}," for m in route_modules()],
+        ")",
+        "ROUTES = (",
+        *[f"    ({json.dumps(s.path)}, {json.dumps(s.method)}, {json.dumps(s.module)})," for s in specs],
+        ")",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def event_name(path: str, method: str) -> str:
@@ -55,19 +100,24 @@ def expected_template(text: str) -> str:
     match = _BLOCK.search(text)
     if not match:
         raise SystemExit("template.yaml has no BEGIN ROUTES/END ROUTES block")
-    return text[: match.start()] + render_events(app_routes(), match["indent"]) + text[match.end() :]
+    return (
+        text[: match.start()]
+        + render_events(sorted((r.path, r.method) for r in route_table()), match["indent"])
+        + text[match.end() :]
+    )
 
 
 def expected_openapi() -> str:
     from dealerlink.api.openapi import build_openapi
 
-    app_routes()  # importing the app declares every route
-    return json.dumps(build_openapi(), indent=2, sort_keys=True) + "\n"
+    return json.dumps(build_openapi(route_table()), indent=2, sort_keys=True) + "\n"
 
 
 def drift() -> list[str]:
     """What is out of date (empty when both contracts match the app)."""
     stale = []
+    if not INDEX.exists() or INDEX.read_text() != expected_index():
+        stale.append(str(INDEX.relative_to(ROOT)))
     if TEMPLATE.read_text() != expected_template(TEMPLATE.read_text()):
         stale.append(str(TEMPLATE.relative_to(ROOT)))
     if not OPENAPI.exists() or OPENAPI.read_text() != expected_openapi():
@@ -82,9 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--write", action="store_true", help="regenerate both")
     args = parser.parse_args(argv)
     if args.write:
+        INDEX.write_text(expected_index())
         TEMPLATE.write_text(expected_template(TEMPLATE.read_text()))
         OPENAPI.write_text(expected_openapi())
-        print("routes written to template.yaml and infra/openapi.json")
+        print("routes written to dealerlink/api/index.py, template.yaml and infra/openapi.json")
         return 0
     stale = drift()
     for path in stale:

@@ -15,7 +15,7 @@ from devstack.template import REGION, LocalStack, build_stack
 log = logging.getLogger("devstack")
 
 # What differs from AWS locally: ffmpeg stands in for MediaConvert behind the same port.
-LOCAL_OVERRIDES = {"TRANSCODER": "ffmpeg"}
+LOCAL_OVERRIDES = {"TRANSCODER": "devstack.ffmpeg:FfmpegTranscoder"}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 from dealerlink.pages.headers import PAGE_CSP, PAGE_HEADERS
-from dealerlink.store import outbox
+from dealerlink.store import interventions, outbox
 from devstack.template import LocalStack
 from devstack.worker import Worker
 from tests.integration.flows import intervention, until
@@ -189,7 +189,12 @@ def test_phones_send_directly_only_where_the_dealership_allows_it(api: Client, t
 
 
 def test_an_address_ses_rejects_is_recorded_not_retried(api: Client, tenant_a: Tenant, stack: LocalStack) -> None:
-    intervention_id = ready_intervention(api, tenant_a, contact=contact(email='claire"martin@example.com'))
+    intervention_id = ready_intervention(api, tenant_a, contact=contact(email="claire.martin@example.com"))
+    # An address our check lets through and SES refuses (written before the check, or one SES
+    # judges otherwise): put straight into the stored file, as the API no longer takes it.
+    item = interventions.get(tenant_a.dealership_id, intervention_id)
+    item.doc = item.doc.replace("claire.martin@example.com", 'claire\\"martin@example.com')  # JSON-escaped
+    item.save()
     assert send(api, tenant_a, intervention_id, "email")[0] == 200
     worker = Worker(stack, schedule_seconds=3600)
     refused = until(

@@ -20,7 +20,6 @@ import pytest
 from botocore.model import Shape, StructureShape
 from botocore.stub import ANY, Stubber
 
-from dealerlink.adapters.ffmpeg import FfmpegTranscoder, ladder, plan
 from dealerlink.adapters.transcoder import (
     SETTINGS_PATH,
     MediaConvertTranscoder,
@@ -33,6 +32,7 @@ from dealerlink.config import settings
 from dealerlink.domain.media import MediaRef
 from dealerlink.domain.video import JobOutcome, VideoInfo, parse_job_event, probe, video_outputs
 from dealerlink.ids import new_id
+from devstack.ffmpeg import FfmpegTranscoder, ladder, plan
 from devstack.template import LocalStack
 from tests import samples
 
@@ -152,7 +152,7 @@ def test_the_transcoder_is_chosen_by_the_environment(deployed: None, monkeypatch
     assert transcoder() is transcoder()  # one per process
 
     transcoder.cache_clear()
-    monkeypatch.setenv("TRANSCODER", "ffmpeg")
+    monkeypatch.setenv("TRANSCODER", "devstack.ffmpeg:FfmpegTranscoder")
     assert isinstance(transcoder(), FfmpegTranscoder)
 
     transcoder.cache_clear()

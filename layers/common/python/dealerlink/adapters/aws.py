@@ -7,7 +7,7 @@ client at moto without the code knowing.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import boto3
 from botocore.config import Config
@@ -24,13 +24,57 @@ def _session() -> boto3.session.Session:
     return boto3.session.Session()
 
 
-@cache
+if TYPE_CHECKING:  # the mypy-boto3 stubs type every call; nothing of them ships
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_mediaconvert import MediaConvertClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_stepfunctions import SFNClient
+
+
+@overload
+def client(service: Literal["s3"]) -> S3Client: ...
+@overload
+def client(service: Literal["sqs"]) -> SQSClient: ...
+@overload
+def client(service: Literal["ses"]) -> SESClient: ...
+@overload
+def client(service: Literal["sns"]) -> SNSClient: ...
+@overload
+def client(service: Literal["stepfunctions"]) -> SFNClient: ...
+@overload
+def client(service: Literal["dynamodb"]) -> DynamoDBClient: ...
+@overload
+def client(service: Literal["cognito-idp"]) -> CognitoIdentityProviderClient: ...
+@overload
+def client(service: Literal["mediaconvert"]) -> MediaConvertClient: ...
+@overload
+def client(service: Literal["events"]) -> EventBridgeClient: ...
 def client(service: str) -> Any:
-    """The process-wide client for ``service`` (created on first use, not at import)."""
+    """The process-wide client for ``service`` (created on first use, not at import), typed by
+    its mypy-boto3 stub; tests point it elsewhere with ``AWS_ENDPOINT_URL*`` or :func:`use`."""
+    return _injected.get(service) or _client(service)
+
+
+_injected: dict[str, Any] = {}
+
+
+@cache
+def _client(service: str) -> Any:
     return _session().client(service, region_name=settings().region, config=_CONFIG)
 
 
+def use(service: str, stand_in: Any) -> None:
+    """Answer ``client(service)`` with ``stand_in`` (a botocore Stubber's client, a fake) until reset."""
+    _injected[service] = stand_in
+
+
 def reset_clients() -> None:
-    """Forget cached clients (tests switch endpoints between cases)."""
-    client.cache_clear()
+    """Forget cached and injected clients (tests switch endpoints between cases)."""
+    _injected.clear()
+    _client.cache_clear()
     settings.cache_clear()

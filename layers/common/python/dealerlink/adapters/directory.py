@@ -61,7 +61,7 @@ def create_account(email: str, password: str, groups: list[str]) -> str:
         for group in groups:
             idp.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName=group)
     attributes = {a["Name"]: a["Value"] for a in created["User"]["Attributes"]}
-    return attributes["sub"]
+    return str(attributes["sub"])
 
 
 def delete_account(email: str) -> None:

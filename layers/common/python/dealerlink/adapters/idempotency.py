@@ -51,9 +51,10 @@ def once(data_keyword_argument: str) -> Callable[[F], F]:
             from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
             config, store = _config_and_store()
-            return idempotent_function(
+            wrapped: Callable[..., Any] = idempotent_function(
                 data_keyword_argument=data_keyword_argument, persistence_store=store, config=config
             )(fn)
+            return wrapped
 
         def call(*args: Any, **kwargs: Any) -> Any:
             return guarded()(*args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 from pydantic import TypeAdapter
@@ -12,6 +12,9 @@ from pydantic import TypeAdapter
 from dealerlink.adapters.aws import client
 from dealerlink.config import settings
 from dealerlink.domain.outbox import EmailMessage, OutboxMessage, SmsMessage
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses.type_defs import BodyTypeDef
 
 # Refusals that retrying cannot fix: the address or number itself is wrong. Anything else
 # (throttling, an unverified sender, an outage) is retried by the queue.
@@ -56,7 +59,7 @@ def _refused(error: ClientError) -> DeliveryRefusedError | None:
 
 
 def send_email(message: EmailMessage) -> str:
-    body = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
+    body: BodyTypeDef = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
     if message.html:
         body["Html"] = {"Data": message.html, "Charset": "UTF-8"}
     try:

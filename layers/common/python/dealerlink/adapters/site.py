@@ -8,12 +8,16 @@ copied bucket to bucket by S3 itself: no bytes pass through the function.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
 from dealerlink.adapters.aws import client
 from dealerlink.config import settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 PAGE_CACHE = "no-cache"  # re-rendered on every change: always revalidate
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -68,7 +72,7 @@ def sync_media(token: str, copies: list[Copy]) -> tuple[int, int]:
     wanted = {c.target: c for c in copies}
     for target in sorted(set(wanted) - present):
         copy = wanted[target]
-        extra = {}
+        extra: dict[str, Any] = {}
         if copy.download_name:
             extra["ContentDisposition"] = f"attachment; filename*=UTF-8''{quote(copy.download_name, safe='')}"
         s3.copy_object(
@@ -88,7 +92,7 @@ def sync_media(token: str, copies: list[Copy]) -> tuple[int, int]:
 def _delete(keys: list[str]) -> None:
     s3 = client("s3")
     for start in range(0, len(keys), 1000):
-        chunk = [{"Key": key} for key in keys[start : start + 1000]]
+        chunk: list[ObjectIdentifierTypeDef] = [{"Key": key} for key in keys[start : start + 1000]]
         s3.delete_objects(Bucket=_bucket(), Delete={"Objects": chunk, "Quiet": True})
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from botocore.exceptions import ClientError
 
 from dealerlink.adapters.aws import client
 from dealerlink.config import settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 SIGNED_SECONDS = 300
 PART_SIZE = 8 * 1024 * 1024  # S3's minimum is 5 MiB for every part but the last
@@ -94,8 +97,18 @@ def arrived_parts(key: str, upload_id: str) -> list[Part]:
         raise
 
 
+class PartsRefusedError(Exception):
+    """S3 would not join the parts (``code`` is S3's: ``InvalidPart``, ``InvalidPartOrder``…);
+    the upload stays open, so the parts can be listed again."""
+
+    def __init__(self, upload_id: str, code: str) -> None:
+        super().__init__(f"S3 refused the parts of {upload_id}: {code}")
+        self.code = code
+
+
 def complete_multipart(key: str, upload_id: str, parts: list[tuple[int, str]]) -> None:
-    """Join the parts; S3 refuses unknown parts or ETags (ClientError ``InvalidPart``)."""
+    """Join the parts: NoSuchUploadError once completed or aborted, PartsRefusedError when S3
+    refuses them (unknown parts or ETags, parts too small)."""
     try:
         client("s3").complete_multipart_upload(
             Bucket=_bucket(),
@@ -106,7 +119,7 @@ def complete_multipart(key: str, upload_id: str, parts: list[tuple[int, str]]) -
     except ClientError as error:
         if _no_such_upload(error):
             raise NoSuchUploadError(upload_id) from error
-        raise
+        raise PartsRefusedError(upload_id, str(error.response.get("Error", {}).get("Code", ""))) from error
 
 
 def abort_multipart(key: str, upload_id: str) -> None:
@@ -200,7 +213,7 @@ def delete_prefix(prefix: str) -> int:
     s3 = client("s3")
     deleted = 0
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=_bucket(), Prefix=prefix):
-        keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
+        keys: list[ObjectIdentifierTypeDef] = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
         if keys:
             s3.delete_objects(Bucket=_bucket(), Delete={"Objects": keys, "Quiet": True})
             deleted += len(keys)

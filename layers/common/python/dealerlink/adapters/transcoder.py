@@ -6,12 +6,13 @@ CreateJob request whose strings carry three placeholders, filled here for each j
 (where the outputs go, ending with "/"). So the input is ``s3://{bucket}/{input_key}`` and each
 output group's destination is ``s3://{bucket}/{output_prefix}<folder>/<base name>``.
 
-The local stack swaps MediaConvert for ffmpeg (``TRANSCODER=ffmpeg``, adapters/ffmpeg.py),
+The local stack swaps MediaConvert for ffmpeg (``TRANSCODER=devstack.ffmpeg:FfmpegTranscoder``, infra/devstack/ffmpeg.py),
 which reads the same file for its ladder and writes the same names.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -133,15 +134,20 @@ def _endpoint_client(endpoint: str) -> Any:
 
 @cache
 def transcoder() -> Transcoder:
-    """The process's transcoder: ``TRANSCODER`` is "mediaconvert" (default) or "ffmpeg" (local stack).
+    """The process's transcoder: ``TRANSCODER`` is "mediaconvert" (default) or a stand-in's
+    ``module:Class`` (the local stack's ``devstack.ffmpeg:FfmpegTranscoder``).
 
-    ffmpeg is imported only here, so Lambda never loads it.
+    The stand-in lives outside the layer and is imported only when named, so Lambda never loads it.
     """
-    kind = os.environ.get("TRANSCODER", "mediaconvert").strip().lower() or "mediaconvert"
+    kind = os.environ.get("TRANSCODER", "mediaconvert").strip() or "mediaconvert"
     if kind == "mediaconvert":
         return MediaConvertTranscoder()
-    if kind == "ffmpeg":
-        from dealerlink.adapters.ffmpeg import FfmpegTranscoder  # dev-only dependency: imported only here
-
-        return FfmpegTranscoder()
-    raise ValueError(f"TRANSCODER={kind!r}: expected 'mediaconvert' or 'ffmpeg'")
+    module, _, name = kind.partition(":")
+    try:
+        stand_in = getattr(importlib.import_module(module), name) if name else None
+    except (ImportError, AttributeError):
+        stand_in = None
+    if stand_in is None:
+        raise ValueError(f"TRANSCODER={kind!r}: expected 'mediaconvert' or 'module:Class'")
+    made: Transcoder = stand_in()
+    return made

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalice import Blueprint
-
-from dealerlink.api.edge import Access, read_json, route
+from dealerlink.api import rights
+from dealerlink.api.contract.accounts import DealershipEdit, DealershipOut
+from dealerlink.api.edge import Access, Blueprint, route
 from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.identity import BACK_OFFICE, CONFIGURATION
 from dealerlink.domain.validation import merge, parse
 from dealerlink.errors import NotFoundError, ValidationError
 from dealerlink.store import checklists
@@ -18,22 +17,24 @@ from dealerlink.store.dealerships import get_dealership, save_settings
 bp = Blueprint(__name__)
 
 
-@route(bp, "/v1/dealerships/{dealership_id}", "GET", access=Access.STAFF, roles=BACK_OFFICE, tags=("dealerships",))
+@route(
+    bp, "/v1/dealerships/{dealership_id}", "GET", access=Access.STAFF, roles=rights.READ, tags=("dealerships",),
+    response=DealershipOut,
+)  # fmt: skip
 def read_dealership(dealership_id: str) -> dict[str, Any]:
     """The dealership's settings."""
     return get_dealership(dealership_id).to_json()
 
 
-@route(bp, "/v1/dealerships/{dealership_id}", "PATCH", access=Access.STAFF, roles=CONFIGURATION, tags=("dealerships",))
-def edit_dealership(dealership_id: str) -> dict[str, Any]:
-    """Change settings with a JSON merge patch: ``{"version": n, "settings": {...}}``."""
-    body = read_json(bp.current_request)
-    version = body.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError("version (the one you read) is required", field="version")
-    patch = body.get("settings")
-    if not isinstance(patch, dict):
-        raise ValidationError("settings must be an object", field="settings")
+@route(
+    bp, "/v1/dealerships/{dealership_id}", "PATCH", access=Access.STAFF, roles=rights.CONFIGURATION,
+    tags=("dealerships",), body=DealershipEdit, response=DealershipOut,
+    examples={"reminders at 8": {"version": 1, "settings": {"reminders": {"send_hour": 8}}}},
+)  # fmt: skip
+def edit_dealership(dealership_id: str, body: DealershipEdit) -> dict[str, Any]:
+    """Change settings with a JSON merge patch (RFC 7396): ``{"version": n, "settings": {...}}``."""
+    version = body.version
+    patch = body.settings.model_dump(exclude_unset=True)
     dealership = get_dealership(dealership_id)
     current = json.loads(dealership.settings_json)
     settings = parse(DealershipSettings, merge(current, patch), prefix="settings")

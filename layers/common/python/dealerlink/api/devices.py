@@ -8,16 +8,24 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice import Blueprint
-
 from dealerlink import __version__
 from dealerlink.adapters.qr import qr_png
-from dealerlink.api.edge import Access, read_json, route
-from dealerlink.api.paging import page, page_request
+from dealerlink.api import rights
+from dealerlink.api.contract.common import ListQuery, Page
+from dealerlink.api.contract.devices import (
+    DeviceOut,
+    DeviceRename,
+    DeviceSettings,
+    NewDevice,
+    NewDeviceOut,
+    Paired,
+    PairingCode,
+)
+from dealerlink.api.edge import Access, Blueprint, route
+from dealerlink.api.paging import decode_cursor, page
 from dealerlink.api.security import credential_hash, device_credential
-from dealerlink.domain.identity import CONFIGURATION, Principal, check_device_name
+from dealerlink.domain.identity import Principal, check_device_name
 from dealerlink.domain.pairing import code_expiry, code_hash, new_pairing_code, qr_payload
-from dealerlink.errors import ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.devices import Device, create_device, get_device, list_devices, redeem_pairing_code, set_device
@@ -25,7 +33,6 @@ from dealerlink.store.ratelimits import hit
 
 bp = Blueprint(__name__)
 DEVICES = "/v1/dealerships/{dealership_id}/devices"
-APPS = ("app", "audit")
 
 
 def _api_url() -> str:
@@ -39,14 +46,14 @@ def _api_url() -> str:
     return f"{proto}://{host}{prefix}"
 
 
-@route(bp, DEVICES, "POST", access=Access.STAFF, roles=CONFIGURATION, status=201, tags=("devices",))
-def add_device(dealership_id: str, principal: Principal) -> dict[str, Any]:
+@route(
+    bp, DEVICES, "POST", access=Access.STAFF, roles=rights.CONFIGURATION, status=201, tags=("devices",),
+    body=NewDevice, response=NewDeviceOut, examples={"a workshop phone": {"name": "atelier-1", "app": "app"}},
+)  # fmt: skip
+def add_device(dealership_id: str, principal: Principal, body: NewDevice) -> dict[str, Any]:
     """Add a device; the answer holds its pairing QR code (PNG) and code, shown only once."""
-    body = read_json(bp.current_request)
-    name = check_device_name(body.get("name"))
-    app = body.get("app", "app")
-    if app not in APPS:
-        raise ValidationError("app must be 'app' or 'audit'", field="app")
+    name = check_device_name(body.name)
+    app = body.app
     now = datetime.now(UTC)
     code = new_pairing_code()
     device = create_device(
@@ -73,48 +80,61 @@ def add_device(dealership_id: str, principal: Principal) -> dict[str, Any]:
     }
 
 
-@route(bp, DEVICES, "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
-def devices(dealership_id: str) -> dict[str, Any]:
+@route(
+    bp, DEVICES, "GET", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("devices",),
+    query=ListQuery, response=Page[DeviceOut],
+)  # fmt: skip
+def devices(dealership_id: str, query: ListQuery) -> dict[str, Any]:
     """The dealership's devices: name, app, paired at, last seen."""
-    limit, cursor = page_request(bp.current_request)
-    items, last = list_devices(dealership_id, limit, cursor)
+    items, last = list_devices(dealership_id, query.limit, decode_cursor(query.cursor))
     return page([d.to_json() for d in items], last)
 
 
-@route(bp, DEVICES + "/{device_id}", "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+@route(
+    bp, DEVICES + "/{device_id}", "GET", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("devices",),
+    response=DeviceOut,
+)  # fmt: skip
 def read_device(dealership_id: str, device_id: str) -> dict[str, Any]:
     """One device."""
     return get_device(dealership_id, device_id).to_json()
 
 
-@route(bp, DEVICES + "/{device_id}", "PATCH", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
-def rename_device(dealership_id: str, device_id: str) -> dict[str, Any]:
+@route(
+    bp, DEVICES + "/{device_id}", "PATCH", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("devices",),
+    body=DeviceRename, response=DeviceOut,
+)  # fmt: skip
+def rename_device(dealership_id: str, device_id: str, body: DeviceRename) -> dict[str, Any]:
     """Rename a device (its identifier in the app)."""
-    body = read_json(bp.current_request)
-    name = check_device_name(body.get("name"))
+    name = check_device_name(body.name)
     return set_device(get_device(dealership_id, device_id), name=name).to_json()
 
 
-@route(bp, DEVICES + "/{device_id}/revoke", "POST", access=Access.STAFF, roles=CONFIGURATION, tags=("devices",))
+@route(
+    bp, DEVICES + "/{device_id}/revoke", "POST", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("devices",),
+    response=DeviceOut,
+)  # fmt: skip
 def revoke_device(dealership_id: str, device_id: str) -> dict[str, Any]:
     """Revoke a device: its very next call is refused."""
     device = get_device(dealership_id, device_id)
     return set_device(device, status="revoked", credential_hash=None).to_json()
 
 
-@route(bp, "/v1/device/pair", "POST", access=Access.PUBLIC, tags=("device",))
-def pair() -> dict[str, Any]:
+@route(
+    bp, "/v1/device/pair", "POST", access=Access.PUBLIC, tags=("device",), body=PairingCode, response=Paired,
+    examples={"pair a phone": {"code": "K7P-2QX"}},
+)  # fmt: skip
+def pair(body: PairingCode) -> dict[str, Any]:
     """Redeem a pairing code (once, within 10 minutes) for this device's credential."""
     request = bp.current_request
     source = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
     hit(f"pair#{source}", limit=10, window_seconds=60)
-    code = read_json(request).get("code")
+    code = body.code
     secret = secrets.token_urlsafe(32)
     device = redeem_pairing_code(code_hash(code), credential_hash(secret), datetime.now(UTC))
     return {"credential": device_credential(device, secret), "device": device.to_json()}
 
 
-@route(bp, "/v1/device/settings", "GET", access=Access.DEVICE, tags=("device",))
+@route(bp, "/v1/device/settings", "GET", access=Access.DEVICE, tags=("device",), response=DeviceSettings)
 def device_settings(principal: Principal) -> dict[str, Any]:
     """What the app shows (F-2.4): version, identifier, dealership, allowed modes, language."""
     settings = get_dealership(principal.dealership_id).settings

@@ -8,6 +8,7 @@ tenancy tests are generated from it) and maps every error to ARCHITECTURE.md §6
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import json
 import re
@@ -17,11 +18,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from chalice import Blueprint, Chalice, ChaliceViewError, Response
+import chalice
+from chalice import Chalice, ChaliceViewError, Response
 from chalice.app import Request
+from pydantic import BaseModel, TypeAdapter
 
+from dealerlink.domain.contacts import phone_region
 from dealerlink.domain.identity import Role
-from dealerlink.errors import DealerLinkError, PayloadTooLargeError, ValidationError
+from dealerlink.domain.validation import parse
+from dealerlink.errors import DealerLinkError, InvalidCursorError, PayloadTooLargeError, ValidationError
 from dealerlink.observability import observability
 
 logger, metrics = observability("api")
@@ -53,9 +58,33 @@ class RouteSpec:
     roles: tuple[Role, ...] = ()
     status: int = 200
     tags: tuple[str, ...] = field(default=())
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None  # a model, ``Page[Item]``, or None for a non-JSON answer
+    media_type: str = "application/json"
+    description: str = ""
+    examples: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    module: str = ""  # the dealerlink.api module that declares it
 
 
 ROUTES: list[RouteSpec] = []
+# The edge-wrapped view of each (path, method), for the app's lazy mounting (:func:`mount`).
+VIEWS: dict[tuple[str, str], Callable[..., Response]] = {}
+
+
+class Blueprint(chalice.Blueprint):
+    """A Chalice blueprint whose ``current_request`` is the request this thread serves.
+
+    The API mounts routes lazily (:func:`mount`), so blueprints are never registered on the
+    app; their views still read their request here."""
+
+    @property
+    def current_request(self) -> Request:
+        request = _current_request.get()
+        if request is None:
+            raise RuntimeError("no request is being served")
+        return request
+
 
 # Reads one request may need more than once (a dealership's settings…), kept for that request only.
 _request_cache: ContextVar[dict[str, Any] | None] = ContextVar("request_cache", default=None)
@@ -110,7 +139,7 @@ def _from_chalice(exc: ChaliceViewError) -> Response:
 
 
 def route(
-    bp: Blueprint,
+    bp: chalice.Blueprint,
     path: str,
     method: str,
     *,
@@ -118,11 +147,20 @@ def route(
     roles: tuple[Role, ...] = (),
     status: int = 200,
     tags: tuple[str, ...] = (),
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    media_type: str = "application/json",
+    examples: Mapping[str, Any] | None = None,
 ) -> Callable[[View], View]:
     """Declare a route: record it in ROUTES and wrap it so errors come out as §6 JSON.
 
     The caller is authenticated and authorized (``access``, the path's ``dealership_id``,
     ``roles``) before the view runs; a view with a ``principal`` parameter receives it.
+    ``body`` and ``query`` are validated here (400 naming the field) and handed to the view
+    as ``body=`` and ``query=``; what the view returns is serialised through ``response``
+    (a model instance, or a dict the model validates). ``examples`` (name -> request body)
+    go into the OpenAPI document.
 
     Example::
 
@@ -134,21 +172,39 @@ def route(
     def decorate(fn: View) -> View:
         from dealerlink.api.security import authenticate
 
-        summary = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
-        ROUTES.append(RouteSpec(path, method.upper(), access, summary, roles, status, tags))
+        if not isinstance(bp, Blueprint):  # TRANSITION: until every module uses edge.Blueprint
+            bp.__class__ = Blueprint
+
+        doc = (fn.__doc__ or fn.__name__).strip()
+        summary, _, description = doc.partition("\n")
+        spec = RouteSpec(
+            path, method.upper(), access, summary.strip(), roles, status, tags, body, query, response,
+            media_type, inspect.cleandoc(description), dict(examples or {}), fn.__module__.rsplit(".", 1)[-1],
+        )  # fmt: skip
+        ROUTES.append(spec)
         wants_principal = "principal" in inspect.signature(fn).parameters
+        out = _serialiser(response)
 
         @functools.wraps(fn)
         def view(**kwargs: Any) -> Response:
             cache = _request_cache.set({})  # this request's reads, forgotten when it ends
             try:
-                request = bp.current_request
+                request = _current_request.get()
+                if request is None:
+                    raise RuntimeError("a view ran outside a request")
                 principal = authenticate(access.value, roles, request, kwargs)
                 if method.upper() in BODY_METHODS and (request.raw_body or b"").strip():
                     read_json(request)  # every body is read by the one parser, even one the view ignores
                 if wants_principal:
                     kwargs["principal"] = principal
+                if body is not None:
+                    with phone_region(functools.partial(_country, kwargs.get("dealership_id"), principal)):
+                        kwargs["body"] = parse(body, read_json(request))
+                if query is not None:
+                    kwargs["query"] = read_query(request, query)
                 result = fn(**kwargs)
+                if out is not None and not isinstance(result, Response):
+                    result = out(result)
             except DealerLinkError as exc:
                 return error_response(exc)
             except ChaliceViewError as exc:
@@ -160,9 +216,51 @@ def route(
             return result if isinstance(result, Response) else json_response(result, status)
 
         bp.route(path, methods=[method.upper()])(view)
+        VIEWS[(path, method.upper())] = view
         return fn
 
     return decorate
+
+
+def _country(dealership_id: str | None, principal: Any) -> str | None:
+    """The caller's dealership's country, where national phone numbers are read."""
+    from dealerlink.store.dealerships import get_dealership
+
+    if dealership_id is None and principal is not None and len(principal.dealership_ids) == 1:
+        dealership_id = principal.dealership_id
+    if dealership_id is None:
+        return None
+    found = per_request(f"dealership#{dealership_id}", lambda: get_dealership(dealership_id))
+    country: str = found.settings.country
+    return country
+
+
+def _serialiser(response: Any) -> Callable[[Any], Any] | None:
+    """How a view's result becomes JSON: validated by the response model, dumped in JSON mode."""
+    if response is None:
+        return None
+
+    @functools.cache
+    def adapter() -> TypeAdapter[Any]:  # built at the first answer, not at import (cold start)
+        return TypeAdapter(response)
+
+    def serialise(result: Any) -> Any:
+        return adapter().dump_python(adapter().validate_python(result), mode="json")
+
+    return serialise
+
+
+def read_query(request: Request, model: type[BaseModel]) -> Any:
+    """The query string as ``model`` (unknown parameters are a 400 naming them).
+
+    A parameter given twice keeps its last value, as API Gateway's ``queryStringParameters``."""
+    from dealerlink.api.contract.common import WholeListQuery
+
+    params: Any = request.query_params or {}
+    parsed = parse(model, {name: params.get(name) for name in params})
+    if isinstance(parsed, WholeListQuery) and parsed.cursor is not None:
+        raise InvalidCursorError()
+    return parsed
 
 
 def read_json(request: Request) -> dict[str, Any]:
@@ -246,6 +344,36 @@ class App(Chalice):
     @current_request.setter
     def current_request(self, request: Request | None) -> None:
         _current_request.set(request)
+
+
+def mount(app: Chalice, routes: tuple[tuple[str, str, str], ...]) -> None:
+    """Route every ``(path, method, module)`` to its view, importing ``module`` at its first call.
+
+    A cold start then imports the edge, not every feature's models, store and services: a
+    request pays only for its own feature (the index is generated: ``make routes``)."""
+    for path, method, module in routes:
+        app.route(path, methods=[method])(_lazy(path, method, module))
+
+
+def _lazy(path: str, method: str, module: str) -> Callable[..., Response]:
+    def view(**kwargs: Any) -> Response:
+        found = VIEWS.get((path, method))
+        if found is None:
+            importlib.import_module(f"dealerlink.api.{module}")
+            found = VIEWS[(path, method)]
+        return found(**kwargs)
+
+    view.__name__ = f"{module}_{method.lower()}_{len(path)}"
+    return view
+
+
+def load_all(modules: tuple[str, ...] | None = None) -> list[RouteSpec]:
+    """Import every route module (the OpenAPI document and the tests need the whole table)."""
+    from dealerlink.api.index import MODULES
+
+    for module in modules or MODULES:
+        importlib.import_module(f"dealerlink.api.{module}")
+    return ROUTES
 
 
 def install(app: Chalice) -> None:

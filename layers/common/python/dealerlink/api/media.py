@@ -10,29 +10,41 @@ object arrived. Every route exists for the back office and for paired phones ali
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-from chalice import Blueprint, Response
+from chalice import Response
+from pydantic import BaseModel
 
 from dealerlink.adapters import storage
 from dealerlink.adapters.tasks import enqueue_media_task
-from dealerlink.api.edge import Access, json_response, per_request, read_json, route
+from dealerlink.api import rights
+from dealerlink.api.contract.media import (
+    COMPLETE_EXAMPLES,
+    EXAMPLES,
+    AbortedOut,
+    AnnotationBody,
+    CompleteBody,
+    DeletedOut,
+    MediaListOut,
+    MediaOut,
+    MediaUploadOut,
+    OrderBody,
+    VersionBody,
+    VisibilityBody,
+)
+from dealerlink.api.edge import Access, Blueprint, json_response, per_request, route
 from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.identity import READERS, Principal, Role
+from dealerlink.domain.identity import Principal, Role
 from dealerlink.domain.interventions import check_editable
 from dealerlink.domain.media import (
-    MAX_PARTS,
     MediaKind,
     MediaStatus,
     UploadRequest,
-    Visibility,
     check_upload,
     part_count,
     safe_filename,
 )
-from dealerlink.domain.validation import parse
 from dealerlink.errors import ConflictError, ValidationError
 from dealerlink.ids import check_client_id, new_id
 from dealerlink.store import interventions
@@ -42,16 +54,23 @@ from dealerlink.store.dealerships import get_dealership
 bp = Blueprint(__name__)
 STAFF = "/v1/dealerships/{dealership_id}/interventions/{intervention_id}/media"
 DEVICE = "/v1/device/interventions/{intervention_id}/media"
-WRITERS = (Role.BACK_OFFICE, Role.SALESPERSON)
 URLS_PER_ANSWER = 100  # part URLs handed out at once; the client asks for more as it goes
 
 Handler = Callable[..., Any]
 
 
 def both(
-    suffix: str, method: str, *, status: int = 200, roles: tuple[Role, ...] = WRITERS
+    suffix: str,
+    method: str,
+    *,
+    status: int = 200,
+    roles: tuple[Role, ...] = rights.FILES,
+    body: type[BaseModel] | None = None,
+    response: Any = None,
+    examples: Mapping[str, Any] | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Declare ``fn(dealership_id, intervention_id, principal, **path)`` for staff and for phones."""
+    """Declare ``fn(dealership_id, intervention_id, principal, **path)`` for staff and for phones,
+    both with the same body, answer and examples (the view gets ``body=`` when one is declared)."""
 
     def decorate(fn: Handler) -> Handler:
         def for_staff(dealership_id: str, intervention_id: str, principal: Principal, **path: str) -> Any:
@@ -62,8 +81,9 @@ def both(
 
         for view, name in ((for_staff, "staff"), (for_device, "device")):
             view.__name__, view.__doc__ = f"{fn.__name__}_{name}", fn.__doc__
-        route(bp, STAFF + suffix, method, access=Access.STAFF, roles=roles, status=status, tags=("media",))(for_staff)
-        route(bp, DEVICE + suffix, method, access=Access.DEVICE, status=status, tags=("device",))(for_device)
+        contract: dict[str, Any] = {"status": status, "body": body, "response": response, "examples": examples}
+        route(bp, STAFF + suffix, method, access=Access.STAFF, roles=roles, tags=("media",), **contract)(for_staff)
+        route(bp, DEVICE + suffix, method, access=Access.DEVICE, tags=("device",), **contract)(for_device)
         return fn
 
     return decorate
@@ -79,7 +99,8 @@ def _editable(dealership_id: str, intervention_id: str) -> None:
 
 
 def media_json(item: store.Media) -> dict[str, Any]:
-    """A medium as the back office and the app see it, with short-lived view URLs when ready."""
+    """A medium as the back office and the app see it (:class:`MediaOut`), with short-lived view
+    URLs when ready. Also what an intervention lists as its media."""
     body: dict[str, Any] = {
         "id": item.media_id,
         "intervention_id": item.intervention_id,
@@ -96,12 +117,15 @@ def media_json(item: store.Media) -> dict[str, Any]:
         "created_by": item.created_by,
         "revision": item.revision,
         "reason": {"code": item.reason_code, "message": item.reason} if item.reason_code else None,
+        "current_version": None,
+        "versions": None,
+        "urls": None,
     }
     if item.kind == MediaKind.PHOTO:
         versions = item.version_list
         body["current_version"] = item.current_version
         body["versions"] = [
-            {k: v for k, v in version.items() if k in ("version", "status", "reason", "created_at", "created_by")}
+            {k: version.get(k) for k in ("version", "status", "reason", "created_at", "created_by")}
             for version in versions
         ]
         current = next((v for v in versions if v["version"] == item.current_version), None)
@@ -141,10 +165,12 @@ def _upload_instructions(item: store.Media) -> dict[str, Any]:
     }
 
 
-@both("", "POST", status=201)
-def create_upload(dealership_id: str, intervention_id: str, principal: Principal) -> Response:
+@both("", "POST", status=201, body=UploadRequest, response=MediaUploadOut, examples=EXAMPLES)
+def create_upload(
+    dealership_id: str, intervention_id: str, principal: Principal, body: UploadRequest
+) -> dict[str, Any] | Response:
     """Reserve a medium within the quotas and sign its upload (201); a retry with the same client_id answers 200."""
-    request = parse(UploadRequest, read_json(bp.current_request))
+    request = body
     check_client_id(request.client_id)
     limits = _settings(dealership_id).media.limits()
     check_upload(request, limits)
@@ -172,33 +198,34 @@ def create_upload(dealership_id: str, intervention_id: str, principal: Principal
     except store.AlreadyReservedError as retried:
         if item.upload_id:
             storage.abort_multipart(item.ref.original_key, item.upload_id)
-        return _with_upload(retried.media, 200)
+        answer = MediaUploadOut.model_validate(_with_upload(retried.media)).model_dump(mode="json")
+        return json_response(answer, 200)  # the medium the first attempt reserved
     except Exception:
         if item.upload_id:  # nothing half-made: no multipart upload left open without its medium
             storage.abort_multipart(item.ref.original_key, item.upload_id)
         raise
-    return _with_upload(created, 201)
+    return _with_upload(created)
 
 
-def _with_upload(item: store.Media, status: int) -> Response:
+def _with_upload(item: store.Media) -> dict[str, Any]:
     upload = _upload_instructions(item) if item.status == MediaStatus.UPLOADING and not item.completing else None
-    return json_response({"media": media_json(item), "upload": upload}, status)
+    return {"media": media_json(item), "upload": upload}
 
 
-@both("", "GET", roles=READERS)
+@both("", "GET", roles=rights.READ, response=MediaListOut)
 def list_media(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
     """The intervention's media in the customer's order."""
     interventions.get(dealership_id, intervention_id)
     return {"items": [media_json(m) for m in store.of_intervention(dealership_id, intervention_id)]}
 
 
-@both("/{media_id}", "GET", roles=READERS)
+@both("/{media_id}", "GET", roles=rights.READ, response=MediaOut)
 def read_media(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
     """One medium, with view URLs once ready."""
     return media_json(store.get(dealership_id, intervention_id, media_id))
 
 
-@both("/{media_id}/upload", "GET")
+@both("/{media_id}/upload", "GET", response=MediaUploadOut)
 def upload_status(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
     """Resume an upload: the parts that arrived and fresh URLs for the missing ones (or a fresh form)."""
     item = store.get(dealership_id, intervention_id, media_id)
@@ -207,27 +234,12 @@ def upload_status(dealership_id: str, intervention_id: str, principal: Principal
     return {"media": media_json(item), "upload": _upload_instructions(item)}
 
 
-def _parts(body: dict[str, Any]) -> list[tuple[int, str]]:
-    raw = body.get("parts")
-    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PARTS:
-        raise ValidationError("parts must list every uploaded part", field="parts")
-    parts = []
-    for index, part in enumerate(raw):
-        number, etag = (part.get("part_number"), part.get("etag")) if isinstance(part, dict) else (None, None)
-        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_PARTS:
-            raise ValidationError("part_number must be 1 to 10000", field=f"parts.{index}.part_number")
-        if not isinstance(etag, str) or not 1 <= len(etag) <= 128:
-            raise ValidationError("etag is the ETag S3 answered for the part", field=f"parts.{index}.etag")
-        parts.append((number, etag))
-    if [n for n, _ in parts] != sorted({n for n, _ in parts}):
-        raise ValidationError("parts must be in ascending order, each once", field="parts")
-    return parts
-
-
-@both("/{media_id}/complete", "POST")
-def complete_upload(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
+@both("/{media_id}/complete", "POST", body=CompleteBody, response=MediaOut, examples=COMPLETE_EXAMPLES)
+def complete_upload(
+    dealership_id: str, intervention_id: str, principal: Principal, media_id: str, body: CompleteBody
+) -> dict[str, Any]:
     """Join a video's parts. Only once: a second complete is 409 and changes nothing."""
-    parts = _parts(read_json(bp.current_request))
+    parts = [(part.part_number, part.etag) for part in body.parts]
     item = store.get(dealership_id, intervention_id, media_id)
     if item.kind != MediaKind.VIDEO:
         raise ValidationError("only videos are sent in parts", field="media_id", code="not_multipart")
@@ -247,14 +259,13 @@ def complete_upload(dealership_id: str, intervention_id: str, principal: Princip
         storage.complete_multipart(item.ref.original_key, upload_id, parts)
     except storage.NoSuchUploadError:
         raise done from None
-    except ClientError as error:
+    except storage.PartsRefusedError as refused:
         store.change(item, [store.Media.completing.remove()])  # let the client fix its list and retry
-        code = error.response.get("Error", {}).get("Code", "")
-        raise ValidationError(f"S3 refused the parts: {code}", field="parts", code="invalid_parts") from None
+        raise ValidationError(f"S3 refused the parts: {refused.code}", field="parts", code="invalid_parts") from None
     return media_json(item)
 
 
-@both("/{media_id}/upload", "DELETE")
+@both("/{media_id}/upload", "DELETE", response=AbortedOut)
 def abort_upload(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
     """Give up an upload: S3 drops the parts, the medium and its quota go."""
     item = store.get(dealership_id, intervention_id, media_id)
@@ -266,23 +277,17 @@ def abort_upload(dealership_id: str, intervention_id: str, principal: Principal,
     return {"id": media_id, "aborted": True}
 
 
-@both("/{media_id}", "PATCH")
-def edit_media(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
+@both("/{media_id}", "PATCH", body=VisibilityBody, response=MediaOut, examples={"hide": {"visibility": "private"}})
+def edit_media(
+    dealership_id: str, intervention_id: str, principal: Principal, media_id: str, body: VisibilityBody
+) -> dict[str, Any]:
     """Make a medium public or private (F-4.3); private media never reach the customer page."""
-    body = read_json(bp.current_request)
-    unknown = set(body) - {"visibility"}
-    if unknown:
-        raise ValidationError(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0], code="unknown_field")
-    try:
-        visibility = Visibility(str(body.get("visibility")))
-    except ValueError:
-        raise ValidationError("visibility is public or private", field="visibility") from None
     _editable(dealership_id, intervention_id)
     item = store.get(dealership_id, intervention_id, media_id)
-    return media_json(store.change(item, [store.Media.visibility.set(visibility.value)]))
+    return media_json(store.change(item, [store.Media.visibility.set(body.visibility.value)]))
 
 
-@both("/{media_id}", "DELETE")
+@both("/{media_id}", "DELETE", response=DeletedOut)
 def delete_media(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
     """Delete a medium, its renditions and outputs; its quota is given back."""
     _editable(dealership_id, intervention_id)
@@ -294,27 +299,35 @@ def delete_media(dealership_id: str, intervention_id: str, principal: Principal,
     return {"id": media_id, "deleted": True}
 
 
-@route(bp, STAFF, "PUT", access=Access.STAFF, roles=WRITERS, tags=("media",))
-def reorder_media(dealership_id: str, intervention_id: str) -> dict[str, Any]:
+@route(
+    bp, STAFF, "PUT", access=Access.STAFF, roles=rights.FILES, tags=("media",), body=OrderBody, response=MediaListOut,
+)  # fmt: skip
+def reorder_media(dealership_id: str, intervention_id: str, body: OrderBody) -> dict[str, Any]:
     """Set the order the customer sees the media in: ``order`` lists every medium id once."""
-    order = read_json(bp.current_request).get("order")
     _editable(dealership_id, intervention_id)
     current = {m.media_id for m in store.of_intervention(dealership_id, intervention_id)}
-    if not isinstance(order, list) or sorted(map(str, order)) != sorted(current):
+    if sorted(body.order) != sorted(current):
         raise ValidationError("order must list every medium of the intervention once", field="order")
-    store.set_order(dealership_id, intervention_id, [str(o) for o in order])
+    store.set_order(dealership_id, intervention_id, body.order)
     return {"items": [media_json(m) for m in store.of_intervention(dealership_id, intervention_id)]}
 
 
 MAX_VERSIONS = 30
 
 
-@both("/{media_id}/annotations", "POST", status=202)
-def annotate_photo(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
-    """Draw shapes on a photo (F-4.3): a new version is rendered from the original, which stays."""
-    from dealerlink.domain.annotations import parse_shapes
+ANNOTATION_EXAMPLES = {
+    "circle a scratch": {"shapes": [{"type": "circle", "cx": 0.62, "cy": 0.41, "r": 0.08, "color": "#FF3B30"}]}
+}
 
-    shapes = parse_shapes(read_json(bp.current_request).get("shapes"))
+
+@both(
+    "/{media_id}/annotations", "POST", status=202, body=AnnotationBody, response=MediaOut, examples=ANNOTATION_EXAMPLES
+)
+def annotate_photo(
+    dealership_id: str, intervention_id: str, principal: Principal, media_id: str, body: AnnotationBody
+) -> dict[str, Any]:
+    """Draw shapes on a photo (F-4.3): a new version is rendered from the original, which stays."""
+    shapes = body.shapes
     _editable(dealership_id, intervention_id)
     item = store.get(dealership_id, intervention_id, media_id)
     if item.kind != MediaKind.PHOTO:
@@ -348,12 +361,12 @@ def _ids(item: store.Media) -> dict[str, str]:
     return {"dealership_id": item.dealership_id, "intervention_id": item.intervention_id, "media_id": item.media_id}
 
 
-@both("/{media_id}/version", "PUT")
-def choose_version(dealership_id: str, intervention_id: str, principal: Principal, media_id: str) -> dict[str, Any]:
+@both("/{media_id}/version", "PUT", body=VersionBody, response=MediaOut, examples={"undo": {"version": 1}})
+def choose_version(
+    dealership_id: str, intervention_id: str, principal: Principal, media_id: str, body: VersionBody
+) -> dict[str, Any]:
     """Undo or redo: show any ready version of a photo, the original (version 1) included."""
-    wanted = read_json(bp.current_request).get("version")
-    if not isinstance(wanted, int) or isinstance(wanted, bool):
-        raise ValidationError("version is the number of a version of this photo", field="version")
+    wanted = body.version
     _editable(dealership_id, intervention_id)
     item = store.get(dealership_id, intervention_id, media_id)
     found = next((v for v in item.version_list if v["version"] == wanted), None)

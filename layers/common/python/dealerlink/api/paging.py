@@ -29,7 +29,11 @@ def page_limit(request: Request) -> int:
 def read_cursor(request: Request) -> dict[str, Any] | None:
     """The ``cursor`` parameter decoded, None when left out; any text the API never gives is a 400."""
     query: Any = request.query_params or {}
-    cursor = query.get("cursor")
+    return decode_cursor(query.get("cursor"))
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """A ``cursor`` as the API gave it, decoded (None when left out); any other text is a 400."""
     if not cursor:
         return None
     if len(cursor) > MAX_CURSOR_CHARS or not cursor.isascii():
@@ -60,5 +64,5 @@ def encode_cursor(value: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
 
-def page(items: list[dict[str, Any]], last_key: dict[str, Any] | None) -> dict[str, Any]:
+def page(items: list[Any], last_key: dict[str, Any] | None) -> dict[str, Any]:
     return {"items": items, "next_cursor": encode_cursor(last_key) if last_key else None}

@@ -11,9 +11,17 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from chalice import Blueprint
-
-from dealerlink.api.edge import Access, read_json, route
+from dealerlink.api.contract.public import (
+    AnsweredOut,
+    AnswersBody,
+    BookingBody,
+    CallbackBody,
+    FileStateOut,
+    PageStateOut,
+    RatingBody,
+    ReminderStateOut,
+)
+from dealerlink.api.edge import Access, Blueprint, route
 from dealerlink.domain.interventions import Status
 from dealerlink.domain.worklist import PAYABLE, accepted_gross, money, parse_works
 from dealerlink.errors import NotFoundError, ValidationError
@@ -81,13 +89,7 @@ def _state(item: interventions.Intervention) -> dict[str, Any]:
     }
 
 
-def _body(allow_empty: bool = False) -> dict[str, Any]:
-    if allow_empty and not (bp.current_request.raw_body or b"").strip():
-        return {}
-    return read_json(bp.current_request)
-
-
-@route(bp, BASE, "GET", access=Access.CUSTOMER, tags=("public",))
+@route(bp, BASE, "GET", access=Access.CUSTOMER, tags=("public",), response=PageStateOut)
 def page_state(token: str) -> dict[str, Any]:
     """Where the customer's file (or reminder) stands (the page polls it after an action)."""
     opened = _link(token, counted=False)
@@ -96,7 +98,7 @@ def page_state(token: str) -> dict[str, Any]:
     return _state(_opened(token, counted=False))
 
 
-@route(bp, BASE + "/opened", "POST", access=Access.CUSTOMER, tags=("public",))
+@route(bp, BASE + "/opened", "POST", access=Access.CUSTOMER, tags=("public",), response=PageStateOut)
 def page_opened(token: str) -> dict[str, Any]:
     """F-5.5: the first opening marks the file read and tells the team; later ones change nothing."""
     from dealerlink.domain import reminders as rules
@@ -111,33 +113,33 @@ def page_opened(token: str) -> dict[str, Any]:
     return _state(interventions.get(item.dealership_id, item.intervention_id))
 
 
-def _answers(raw: object, proposed: set[str]) -> dict[str, bool]:
-    if not isinstance(raw, dict):
-        raise ValidationError("answers maps each proposed work's id to true (approve) or false", field="answers")
-    for work_id, answer in raw.items():
+def _check_answers(answers: dict[str, bool], proposed: set[str]) -> None:
+    """Every proposed work answered, and no other."""
+    for work_id in answers:
         if work_id not in proposed:
             raise ValidationError(
                 f"{work_id!r} is not a proposed work of this page", field=f"answers.{work_id}", code="unknown_work"
             )
-        if not isinstance(answer, bool):
-            raise ValidationError("approve with true, decline with false", field=f"answers.{work_id}")
-    for work_id in sorted(proposed - set(raw)):
+    for work_id in sorted(proposed - set(answers)):
         raise ValidationError(
             "approve or decline every proposed work", field=f"answers.{work_id}", code="answer_required"
         )
-    return {str(k): bool(v) for k, v in raw.items()}
 
 
-@route(bp, BASE + "/answers", "POST", access=Access.CUSTOMER, tags=("public",))
-def confirm_answers(token: str) -> dict[str, Any]:
+@route(
+    bp, BASE + "/answers", "POST", access=Access.CUSTOMER, tags=("public",),
+    body=AnswersBody, response=AnsweredOut,
+    examples={"approve two, decline one": {"answers": {"brakes": True, "wipers": True, "tyres": False}}},
+)  # fmt: skip
+def confirm_answers(token: str, body: AnswersBody) -> dict[str, Any]:
     """F-5.3: approve or decline each proposed work and confirm: the file is answered, the answers lock."""
     from dealerlink.services import messages
 
-    body = _body()
     item = _opened(token)
     works = parse_works(item.fields.get("works", []))
     proposed = {str(w.id) for w in works if w.urgency in PAYABLE}
-    answers = _answers(body.get("answers"), proposed)
+    answers = body.answers
+    _check_answers(answers, proposed)
     settings = get_dealership(item.dealership_id).settings
     accepted = {work_id for work_id, yes in answers.items() if yes}
     amount = accepted_gross(works, Decimal(settings.vat_rate), accepted)
@@ -148,17 +150,16 @@ def confirm_answers(token: str) -> dict[str, Any]:
     return {**_state(answered), "accepted_amount": money(amount, settings.currency)}
 
 
-@route(bp, BASE + "/rating", "POST", access=Access.CUSTOMER, tags=("public",))
-def rate_dealer(token: str) -> dict[str, Any]:
+@route(
+    bp, BASE + "/rating", "POST", access=Access.CUSTOMER, tags=("public",),
+    body=RatingBody, response=FileStateOut,
+    examples={"five stars and a word": {"stars": 5, "comment": "Clear and quick, thank you"}},
+)  # fmt: skip
+def rate_dealer(token: str, body: RatingBody) -> dict[str, Any]:
     """F-5.4: one rating of 1 to 5 stars, with an optional comment."""
     from dealerlink.services import messages
 
-    body = _body()
-    stars, comment = body.get("stars"), body.get("comment")
-    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
-        raise ValidationError("stars is a whole number from 1 to 5", field="stars")
-    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
-        raise ValidationError("comment is a text of at most 2000 characters", field="comment")
+    stars, comment = body.stars, body.comment
     item = _opened(token)
     settings = get_dealership(item.dealership_id).settings
     text = comment.strip() or None if comment else None
@@ -166,16 +167,17 @@ def rate_dealer(token: str) -> dict[str, Any]:
     return _state(sending.rate(item, stars, text, notices))
 
 
-@route(bp, BASE + "/callback", "POST", access=Access.CUSTOMER, tags=("public",))
-def request_callback(token: str) -> dict[str, Any]:
+@route(
+    bp, BASE + "/callback", "POST", access=Access.CUSTOMER, tags=("public",),
+    body=CallbackBody, response=PageStateOut,
+    examples={"with a message": {"message": "After 6 pm, please"}, "no message": {}},
+)  # fmt: skip
+def request_callback(token: str, body: CallbackBody) -> dict[str, Any]:
     """F-5.4: the customer asks to be called back; the team is told (possible after answering too)."""
     from dealerlink.domain import reminders as rules
     from dealerlink.services import messages
 
-    body = _body(allow_empty=True)
-    message = body.get("message")
-    if message is not None and (not isinstance(message, str) or len(message) > 1000):
-        raise ValidationError("message is a text of at most 1000 characters", field="message")
+    message = body.message
     if _link(token, counted=False).kind == "reminder":
         return _reminder_action(token, lambda item: rules.request_callback(item.state))
     item = _opened(token)
@@ -185,14 +187,16 @@ def request_callback(token: str) -> dict[str, Any]:
     return _state(sending.request_callback(item, text, notices))
 
 
-@route(bp, BASE + "/booking", "POST", access=Access.CUSTOMER, tags=("public",))
-def book_appointment(token: str) -> dict[str, Any]:
+@route(
+    bp, BASE + "/booking", "POST", access=Access.CUSTOMER, tags=("public",),
+    body=BookingBody, response=ReminderStateOut,
+    examples={"book for two works": {"accepted_work_ids": ["p1", "p2"]}},
+)  # fmt: skip
+def book_appointment(token: str, body: BookingBody) -> dict[str, Any]:
     """F-6.9: book for the selected works (``accepted_work_ids``); the page then opens the booking link."""
     from dealerlink.domain import reminders as rules
 
-    selected = _body().get("accepted_work_ids", [])
-    if not isinstance(selected, list) or not all(isinstance(w, str) for w in selected):
-        raise ValidationError("accepted_work_ids is a list of work ids", field="accepted_work_ids")
+    selected = body.accepted_work_ids
 
     def change(item: Any) -> Any:
         from dealerlink.services.pages import brand_of, dealer
@@ -204,10 +208,11 @@ def book_appointment(token: str) -> dict[str, Any]:
     return _reminder_action(token, change)
 
 
-@route(bp, BASE + "/decline-all", "POST", access=Access.CUSTOMER, tags=("public",))
+@route(bp, BASE + "/decline-all", "POST", access=Access.CUSTOMER, tags=("public",), response=ReminderStateOut)
 def decline_all_works(token: str) -> dict[str, Any]:
-    """F-6.9: decline every work of the reminder: answered and locked (a callback stays possible)."""
+    """F-6.9: decline every work of the reminder: answered and locked (a callback stays possible).
+
+    It takes no body (the page sends ``{}``, which is read and ignored)."""
     from dealerlink.domain import reminders as rules
 
-    _body(allow_empty=True)
     return _reminder_action(token, lambda item: rules.decline_all(item.state))

@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Response
 
 from dealerlink.adapters.site import page_url
-from dealerlink.api.edge import Access, html_response, per_request, read_json, route
+from dealerlink.api import rights
+from dealerlink.api.contract.sending import LinkRevokedOut, SendBody, SentOut
+from dealerlink.api.edge import Access, Blueprint, html_response, per_request, route
 from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.identity import READERS, Principal, Role
+from dealerlink.domain.identity import Principal
 from dealerlink.domain.interventions import Contact, Status, check_reply_by
-from dealerlink.domain.sending import Channel, channels_of, check_device_send, check_send, new_token
-from dealerlink.errors import ValidationError
+from dealerlink.domain.sending import channels_of, check_device_send, check_send, new_token
 from dealerlink.pages.headers import PAGE_HEADERS
 from dealerlink.store import customers, media, sending
 from dealerlink.store import interventions as store
@@ -26,7 +27,6 @@ from dealerlink.store.dealerships import get_dealership
 
 bp = Blueprint(__name__)
 ONE = "/v1/dealerships/{dealership_id}/interventions/{intervention_id}"
-WRITERS = (Role.BACK_OFFICE, Role.SALESPERSON)
 PREVIEW = "preview"
 
 
@@ -40,14 +40,12 @@ def _blocked(item: store.Intervention) -> set[str]:
     return {kind for kind, flag in (("email", found and found.block_email), ("sms", found and found.block_sms)) if flag}
 
 
-def _send(dealership_id: str, intervention_id: str, principal: Principal, *, from_device: bool) -> dict[str, Any]:
+def _send(
+    dealership_id: str, intervention_id: str, principal: Principal, body: SendBody, *, from_device: bool
+) -> dict[str, Any]:
     from dealerlink.services import messages
 
-    body = read_json(bp.current_request)
-    try:
-        channel = Channel(str(body.get("channel")))
-    except ValueError:
-        raise ValidationError("channel is one of email, sms, both, link", field="channel") from None
+    channel = body.channel
     item = store.get(dealership_id, intervention_id)
     settings = _settings(dealership_id)
     if from_device:
@@ -81,26 +79,39 @@ def _send(dealership_id: str, intervention_id: str, principal: Principal, *, fro
     }
 
 
-@route(bp, ONE + "/send", "POST", access=Access.STAFF, roles=WRITERS, tags=("sending",))
-def send_intervention(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
+SEND_EXAMPLES = {
+    "send by email": {"channel": "email"},
+    "send by email and SMS": {"channel": "both"},
+    "share the link (WhatsApp…)": {"channel": "link"},
+}
+
+
+@route(
+    bp, ONE + "/send", "POST", access=Access.STAFF, roles=rights.FILES, tags=("sending",),
+    body=SendBody, response=SentOut, examples=SEND_EXAMPLES,
+)  # fmt: skip
+def send_intervention(dealership_id: str, intervention_id: str, principal: Principal, body: SendBody) -> dict[str, Any]:
     """Send by email, SMS, both, or answer the link to share (``{"channel": ...}``)."""
-    return _send(dealership_id, intervention_id, principal, from_device=False)
+    return _send(dealership_id, intervention_id, principal, body, from_device=False)
 
 
-@route(bp, "/v1/device/interventions/{intervention_id}/send", "POST", access=Access.DEVICE, tags=("device",))
-def send_from_phone(intervention_id: str, principal: Principal) -> dict[str, Any]:
+@route(
+    bp, "/v1/device/interventions/{intervention_id}/send", "POST", access=Access.DEVICE, tags=("device",),
+    body=SendBody, response=SentOut, examples=SEND_EXAMPLES,
+)  # fmt: skip
+def send_from_phone(intervention_id: str, principal: Principal, body: SendBody) -> dict[str, Any]:
     """Send straight from the app, where the dealership allows it (F-3.7, F-3.15)."""
-    return _send(principal.dealership_id, intervention_id, principal, from_device=True)
+    return _send(principal.dealership_id, intervention_id, principal, body, from_device=True)
 
 
-@route(bp, ONE + "/link", "DELETE", access=Access.STAFF, roles=WRITERS, tags=("sending",))
+@route(bp, ONE + "/link", "DELETE", access=Access.STAFF, roles=rights.FILES, tags=("sending",), response=LinkRevokedOut)
 def revoke_link(dealership_id: str, intervention_id: str, principal: Principal) -> dict[str, Any]:
     """Revoke the customer's link at once; sending again makes a new one."""
     item = sending.revoke_link(store.get(dealership_id, intervention_id), principal.subject)
     return {"id": item.intervention_id, "link": None, "version": item.version}
 
 
-@route(bp, ONE + "/preview", "GET", access=Access.STAFF, roles=READERS, tags=("sending",))
+@route(bp, ONE + "/preview", "GET", access=Access.STAFF, roles=rights.READ, tags=("sending",), media_type="text/html")
 def preview_intervention(dealership_id: str, intervention_id: str) -> Response:
     """The customer page exactly as it will be sent, rendered without sending (F-3.8).
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
-
 from dealerlink.adapters import directory
-from dealerlink.api.edge import Access, read_json, route
-from dealerlink.api.paging import page, page_request
-from dealerlink.domain.identity import CONFIGURATION, Principal, Role, check_password, needs_password, parse_roles
+from dealerlink.api import rights
+from dealerlink.api.contract.common import ListQuery, Page
+from dealerlink.api.contract.users import MemberOut, UserOut
+from dealerlink.api.edge import Access, Blueprint, route
+from dealerlink.api.paging import decode_cursor, page
+from dealerlink.domain.identity import Principal, Role, check_password, needs_password, parse_roles
 from dealerlink.domain.users import NewUser, UserChanges
-from dealerlink.domain.validation import parse
 from dealerlink.errors import ValidationError
 from dealerlink.ids import new_id
 from dealerlink.store.users import User, create_user, get_member, list_members, save_user
@@ -29,10 +29,13 @@ def _dealerships(principal: Principal, dealership_id: str, wanted: list[str]) ->
     return chosen
 
 
-@route(bp, USERS, "POST", access=Access.STAFF, roles=CONFIGURATION, status=201, tags=("users",))
-def add_user(dealership_id: str, principal: Principal) -> dict[str, Any]:
+@route(
+    bp, USERS, "POST", access=Access.STAFF, roles=rights.CONFIGURATION, status=201, tags=("users",),
+    body=NewUser, response=UserOut,
+)  # fmt: skip
+def add_user(dealership_id: str, principal: Principal, body: NewUser) -> dict[str, Any]:
     """Create a user; staff roles need a password (F-1.3), technicians and auditors do not."""
-    data = parse(NewUser, read_json(bp.current_request))
+    data = body
     roles = parse_roles(data.roles)
     if Role.GROUP_MANAGER in roles and Role.GROUP_MANAGER not in principal.roles:
         raise ValidationError("only a group manager can make group managers", field="roles", code="role_not_allowed")
@@ -64,11 +67,13 @@ def add_user(dealership_id: str, principal: Principal) -> dict[str, Any]:
     return user.to_json()
 
 
-@route(bp, USERS, "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("users",))
-def users(dealership_id: str) -> dict[str, Any]:
+@route(
+    bp, USERS, "GET", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("users",),
+    query=ListQuery, response=Page[MemberOut],
+)  # fmt: skip
+def users(dealership_id: str, query: ListQuery) -> dict[str, Any]:
     """The dealership's users."""
-    limit, cursor = page_request(bp.current_request)
-    items, last = list_members(dealership_id, limit, cursor)
+    items, last = list_members(dealership_id, query.limit, decode_cursor(query.cursor))
     return page(
         [
             {
@@ -85,16 +90,21 @@ def users(dealership_id: str) -> dict[str, Any]:
     )
 
 
-@route(bp, USERS + "/{user_id}", "GET", access=Access.STAFF, roles=CONFIGURATION, tags=("users",))
+@route(
+    bp, USERS + "/{user_id}", "GET", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("users",), response=UserOut
+)
 def read_user(dealership_id: str, user_id: str) -> dict[str, Any]:
     """One user of the dealership."""
     return get_member(dealership_id, user_id).to_json()
 
 
-@route(bp, USERS + "/{user_id}", "PATCH", access=Access.STAFF, roles=CONFIGURATION, tags=("users",))
-def edit_user(dealership_id: str, user_id: str, principal: Principal) -> dict[str, Any]:
+@route(
+    bp, USERS + "/{user_id}", "PATCH", access=Access.STAFF, roles=rights.CONFIGURATION, tags=("users",),
+    body=UserChanges, response=UserOut,
+)  # fmt: skip
+def edit_user(dealership_id: str, user_id: str, principal: Principal, body: UserChanges) -> dict[str, Any]:
     """Change a user's names, phone, language or roles."""
-    changes = parse(UserChanges, read_json(bp.current_request)).model_dump(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True)
     user = get_member(dealership_id, user_id)
     version = user.version
     if "roles" in changes:
@@ -111,7 +121,15 @@ def edit_user(dealership_id: str, user_id: str, principal: Principal) -> dict[st
     return save_user(user, expected_version=int(version)).to_json()
 
 
-@route(bp, USERS + "/{user_id}", "DELETE", access=Access.STAFF, roles=CONFIGURATION, tags=("users",))
+@route(
+    bp,
+    USERS + "/{user_id}",
+    "DELETE",
+    access=Access.STAFF,
+    roles=rights.CONFIGURATION,
+    tags=("users",),
+    response=UserOut,
+)
 def deactivate_user(dealership_id: str, user_id: str, principal: Principal) -> dict[str, Any]:
     """Deactivate a user: sign-in is refused at once; their history stays."""
     if user_id == principal.subject:

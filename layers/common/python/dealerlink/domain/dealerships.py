@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationInfo, model_validator
 
+from dealerlink.domain.contacts import normalise_email
 from dealerlink.domain.media import MediaLimits
 from dealerlink.domain.validation import LANGUAGES
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address")
-    return value.strip().lower()
 
 
 def _timezone(value: str) -> str:
@@ -27,6 +19,12 @@ def _timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown time zone {value!r}") from None
     return value
+
+
+def _email(value: str, info: ValidationInfo) -> str:
+    """Addresses a client sends are checked (email-validator); stored ones load as they are,
+    so a document written before a stricter check still opens (SES judges it when sending)."""
+    return normalise_email(value) if (info.context or {}).get("from_client") else value
 
 
 Email = Annotated[str, AfterValidator(_email)]

@@ -16,8 +16,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dealerlink.domain.dealerships import LANGUAGES, Language
+from dealerlink.domain.dealerships import Language
 from dealerlink.domain.interventions import MODULES
+from dealerlink.domain.validation import LANGUAGES
 from dealerlink.errors import ValidationError
 
 ALL_MODULES = frozenset(module for modules in MODULES.values() for module in modules)

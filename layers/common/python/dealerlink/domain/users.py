@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from dealerlink.domain.contacts import normalise_phone
 from dealerlink.domain.dealerships import Email, Language
 from dealerlink.domain.validation import NotNull
-
-_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-
-
-def normalise_phone(value: str) -> str:
-    """``+33 6 12-34.56.78`` -> ``+33612345678``; numbers must be international (E.164)."""
-    compact = re.sub(r"[\s().-]", "", value)
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    if not _E164.match(compact):
-        raise ValueError(f"{value!r} is not an international phone number (+33…)")
-    return compact
-
 
 Phone = Annotated[str, AfterValidator(normalise_phone)]
 

@@ -42,14 +42,17 @@ def parse(model: type[M], data: Any, *, prefix: str = "") -> M:
         raise ValidationError(message, field=field, code=code) from None
 
 
-def merge(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """A JSON merge patch (RFC 7396): objects merge key by key, ``null`` removes a key."""
-    merged = dict(current)
+def merge(target: Any, patch: Any) -> Any:
+    """``target`` with the JSON merge ``patch`` applied, exactly as RFC 7396 §2 defines it.
+
+    A patch that is not an object replaces the target; an object merges key by key, ``null``
+    removing a key (and never being stored), a non-object target being taken as ``{}``."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
             merged.pop(key, None)
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge(merged[key], value)
         else:
-            merged[key] = value
+            merged[key] = merge(merged.get(key), value)
     return merged

@@ -254,7 +254,7 @@ def _path(data: bytes, parent: _Box, *kinds: bytes) -> _Box | None:
     return box
 
 
-def _fields(data: bytes, box: _Box, fmt: str, offset: int) -> tuple[int, ...]:
+def _fields(data: bytes, box: _Box, fmt: str, offset: int) -> tuple[Any, ...]:
     """Unpack ``fmt`` at ``offset`` of the box payload, or say the box is too short."""
     at = box.payload + offset
     if at + struct.calcsize(fmt) > box.end:
@@ -275,7 +275,7 @@ def _movie_duration(moov: bytes) -> float:
         raise _unreadable(f"unknown movie header version {version}")
     if timescale == 0 or duration == 0 or duration in _ALL_ONES:
         raise MediaRejectedError("no_duration", "the video does not say how long it lasts")
-    return duration / timescale
+    return float(duration) / float(timescale)
 
 
 def _first_video_track(moov: bytes) -> tuple[str | None, int, int] | None:

@@ -18,7 +18,7 @@ from dealerlink.adapters import site, storage
 from dealerlink.domain.dealerships import Brand, DealershipSettings
 from dealerlink.domain.interventions import Status, stored_reply_by
 from dealerlink.domain.media import MediaKind, MediaStatus, Visibility, safe_filename
-from dealerlink.domain.templates import TemplateParts, message_text, template_key
+from dealerlink.domain.templates import Scope, TemplateParts, message_text, template_key
 from dealerlink.domain.worklist import parse_works, price_line, totals
 from dealerlink.pages import view as v
 from dealerlink.store import interventions, media, templates
@@ -224,10 +224,10 @@ def _template(
     item: interventions.Intervention, settings: DealershipSettings, brand: Brand, token: str, *, signed: bool
 ) -> tuple[v.PageTemplate | None, list[site.Copy]]:
     key = template_key(brand.code, item.module, customer_language(item, settings))
-    found = templates.find_template(templates.Scope.DEALERSHIP, item.dealership_id, key)
+    found = templates.find_template(Scope.DEALERSHIP, item.dealership_id, key)
     if found is None:
         group_id = get_dealership(item.dealership_id).group_id
-        found = templates.find_template(templates.Scope.GROUP, group_id, key) if group_id else None
+        found = templates.find_template(Scope.GROUP, group_id, key) if group_id else None
     if found is None:
         return None, []
     return template_view(found.template_parts, found.image_map, token, signed=signed)

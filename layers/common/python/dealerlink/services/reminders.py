@@ -26,9 +26,10 @@ from dealerlink.adapters import scheduler
 from dealerlink.adapters.site import page_url
 from dealerlink.domain import reminders as rules
 from dealerlink.domain.dealerships import DealershipSettings
+from dealerlink.domain.interventions import Contact, Vehicle
 from dealerlink.domain.sending import new_token
-from dealerlink.domain.work_reports import PlannedWork
-from dealerlink.errors import ConflictError, NotFoundError
+from dealerlink.domain.work_reports import PlannedWork, parse_planned_works
+from dealerlink.errors import ConflictError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
 from dealerlink.pages import view as v
 from dealerlink.store import reminders as store
@@ -82,6 +83,68 @@ def from_work_report(report: Intervention, settings: DealershipSettings, actor: 
             )
         )
     return items
+
+
+def create_manual(
+    dealership_id: str,
+    settings: DealershipSettings,
+    actor: str,
+    *,
+    reference: str,
+    brand: str | None,
+    contact: Contact,
+    vehicle: Vehicle,
+    works: list[dict[str, Any]],
+    send_day: date,
+    intervention_id: str | None,
+) -> Reminder:
+    """F-6.7: a reminder written by staff (no work report), scheduled like the others.
+
+    ``works`` are works to plan as typed (``parse_planned_works`` makes missing ids and
+    refuses past deadlines); ``intervention_id`` names a file of the dealership whose public
+    media and attachments the page shows."""
+    today = today_of(settings)
+    brand = brand or settings.main_brand
+    if brand not in {b.code for b in settings.brands}:
+        raise ValidationError(f"brand {brand!r} is not one of the dealership's brands", field="brand")
+    if not contact.last_name or not (contact.email or contact.phone):
+        raise ValidationError("a reminder needs the contact's last name and email or phone", field="contact")
+    planned = planned_works(works, today)
+    if send_day < today:
+        raise ValidationError("send_date is already past", field="send_date", code="send_date_in_past")
+    if intervention_id is not None:
+        from dealerlink.store import interventions
+
+        try:
+            interventions.get(dealership_id, intervention_id)
+        except NotFoundError:
+            raise ValidationError("not an intervention of this dealership", field="intervention_id") from None
+    group = rules.ReminderGroup(deadline=min(w.deadline for w in planned), works=tuple(planned))
+    item = store.new_reminder(
+        dealership_id,
+        new_id(),
+        group,
+        send_day,
+        brand=brand,
+        reference=reference,
+        contact=contact.model_dump(mode="json", exclude_none=True),
+        vehicle=vehicle.model_dump(mode="json", exclude_none=True),
+        customer_id=None,
+        work_report_id=None,
+        actor=actor,
+        media_intervention_id=intervention_id,
+    )
+    store.create(item)
+    schedule(item, settings)
+    return item
+
+
+def planned_works(works: list[dict[str, Any]], today: date) -> list[PlannedWork]:
+    """A reminder's works as typed by staff: ids made where left out, deadlines not past, one at least."""
+    planned = parse_planned_works(works, today, field="works")
+    if not planned:
+        raise ValidationError("a reminder needs at least one work to plan", field="works")
+    return planned
 
 
 def schedule(item: Reminder, settings: DealershipSettings, now: datetime | None = None) -> bool:

@@ -3,8 +3,13 @@ counted type. Attribute names are dynamic, so this repository speaks DynamoDB di
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from dealerlink.adapters.aws import client
 from dealerlink.config import settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 COUNTERS_SK = "COUNTERS"
 
@@ -37,7 +42,9 @@ def apply_deltas(deltas: dict[tuple[str, str], int], batch_token: str) -> None:
                 }
             }
         )
-    client("dynamodb").transact_write_items(ClientRequestToken=batch_token, TransactItems=updates)
+    client("dynamodb").transact_write_items(
+        ClientRequestToken=batch_token, TransactItems=cast("list[TransactWriteItemTypeDef]", updates)
+    )
 
 
 def read_counts(pk: str) -> dict[str, int]:

@@ -130,11 +130,14 @@ def _counter_update(item: Media, sign: int) -> tuple[MediaSet, list[Any]]:
 def _within(limits: MediaLimits, item: Media) -> Condition:
     """The set's condition that adding ``item`` stays within the limits."""
     if item.kind == MediaKind.PHOTO:
-        return MediaSet.photos.does_not_exist() | (MediaSet.photos < limits.max_photos)
+        within: Condition = MediaSet.photos.does_not_exist() | (MediaSet.photos < limits.max_photos)
+        return within
     if item.kind == MediaKind.ATTACHMENT:
-        return MediaSet.attachments.does_not_exist() | (MediaSet.attachments < limits.max_attachments)
+        within = MediaSet.attachments.does_not_exist() | (MediaSet.attachments < limits.max_attachments)
+        return within
     room = limits.max_total_video_seconds - item.counted_seconds
-    return MediaSet.video_seconds.does_not_exist() | (MediaSet.video_seconds <= room)
+    within = MediaSet.video_seconds.does_not_exist() | (MediaSet.video_seconds <= room)
+    return within
 
 
 class AlreadyReservedError(Exception):

@@ -118,7 +118,7 @@ def check_item_size(item: Model) -> None:
     )
 
 
-class GSI1(GlobalSecondaryIndex["BaseItem"]):
+class GSI1(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "GSI1"
         projection = AllProjection()
@@ -127,7 +127,7 @@ class GSI1(GlobalSecondaryIndex["BaseItem"]):
     GSI1SK = UnicodeAttribute(range_key=True)
 
 
-class GSI2(GlobalSecondaryIndex["BaseItem"]):
+class GSI2(GlobalSecondaryIndex["BaseItem"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = "GSI2"
         projection = AllProjection()

@@ -14,13 +14,16 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
 from dealerlink.adapters.aws import client
 from dealerlink.errors import DealerLinkError
 from dealerlink.store.table import check_item_size
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
@@ -78,7 +81,7 @@ class Transaction:
         items = [{write.kind: _request(write)} for write in self.writes]
         for attempt in range(ATTEMPTS):
             try:
-                client("dynamodb").transact_write_items(TransactItems=items)
+                client("dynamodb").transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
                 return
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":

@@ -1,6 +1,6 @@
 """The local stack's transcoder: ffmpeg writes what MediaConvert would, and says so the same way.
 
-Only the local stack uses it (``TRANSCODER=ffmpeg``; ``transcoder()`` imports this module then):
+Only the local stack uses it (``TRANSCODER=devstack.ffmpeg:FfmpegTranscoder``; ``transcoder()`` imports this module then):
 ``imageio-ffmpeg``, which ships a static ffmpeg, is a dev dependency. The ladder (heights,
 bitrates, GOP, segment length), the poster's capture rate and every output name are read from
 ``infra/mediaconvert/video.json``, so the two transcoders cannot drift; rungs taller than the
