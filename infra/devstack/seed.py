@@ -32,8 +32,9 @@ def demo_settings() -> dict[str, object]:
 def seed_demo() -> dict[str, str]:
     """Create the demo group, dealership, two staff users and a paired technician phone."""
     from dealerlink.adapters import directory
-    from dealerlink.api.security import credential_hash, device_credential
+    from dealerlink.api.security import device_credential
     from dealerlink.domain.dealerships import DealershipSettings
+    from dealerlink.domain.pairing import credential_hash
     from dealerlink.ids import new_id
     from dealerlink.store.dealerships import create_dealership, create_group
     from dealerlink.store.devices import Device

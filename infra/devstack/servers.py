@@ -52,7 +52,11 @@ def api_server(app: Any, host: str, port: int) -> _Server:
     from chalice.local import create_local_server
 
     config = Config.create(chalice_stage="local", app_name="dealerlink-api")
+    own_class = app.__class__
     local = create_local_server(app, config, host, port)
+    # chalice.local swaps the app's class for one keeping ``current_request`` in a thread-local;
+    # edge.App keeps it per context already, and the edge's views read it there.
+    app.__class__ = own_class
     return _Server(local.server)
 
 

@@ -12,8 +12,9 @@ from typing import Any
 from chalice.test import Client
 
 from dealerlink.adapters import directory
-from dealerlink.api.security import credential_hash, device_credential
+from dealerlink.api.security import device_credential
 from dealerlink.domain.dealerships import DealershipSettings
+from dealerlink.domain.pairing import credential_hash
 from dealerlink.ids import new_id
 from dealerlink.store.dealerships import create_dealership
 from dealerlink.store.devices import Device

@@ -110,10 +110,16 @@ def start_password_reset(email: str) -> None:
 
 
 def finish_password_reset(email: str, code: str, password: str) -> None:
-    with _cognito() as idp:
-        idp.confirm_forgot_password(
-            ClientId=settings().user_pool_client_id, Username=email, ConfirmationCode=code, Password=password
-        )
+    """An unknown email is told the code is wrong, as a wrong code is (no enumeration)."""
+    try:
+        with _cognito() as idp:
+            idp.confirm_forgot_password(
+                ClientId=settings().user_pool_client_id, Username=email, ConfirmationCode=code, Password=password
+            )
+    except ClientError as exc:  # moto answers an unknown user so; Cognito's own answer is mapped above
+        if exc.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        raise ValidationError("this reset code is wrong", field="code", code="invalid_code") from exc
 
 
 def change_password(access_token: str, current: str, new: str) -> None:

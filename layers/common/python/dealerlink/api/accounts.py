@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from dealerlink.adapters import directory
 from dealerlink.api.contract.accounts import ChangePassword, ForgotPassword, Outcome, ResetPassword, SignIn, Tokens
 from dealerlink.api.contract.users import UserOut
 from dealerlink.api.edge import Access, Blueprint, route
 from dealerlink.api.security import signed_in_user
-from dealerlink.domain.identity import STAFF_ROLES, Principal, check_password
+from dealerlink.domain.identity import Principal
 from dealerlink.domain.users import ProfileChanges
-from dealerlink.errors import ValidationError
-from dealerlink.store.ratelimits import hit
-from dealerlink.store.users import save_user
+from dealerlink.services import accounts
 
 bp = Blueprint(__name__)
 
@@ -29,8 +26,7 @@ def _source_ip() -> str:
 )  # fmt: skip
 def sign_in(body: SignIn) -> dict[str, Any]:
     """Sign in with email and password; returns Cognito tokens (use the access token)."""
-    hit(f"sign-in#{_source_ip()}", limit=20, window_seconds=60)
-    return directory.sign_in(body.email.strip().lower(), body.password)
+    return accounts.sign_in(body.email, body.password, _source_ip())
 
 
 @route(
@@ -39,8 +35,7 @@ def sign_in(body: SignIn) -> dict[str, Any]:
 )  # fmt: skip
 def forgot_password(body: ForgotPassword) -> dict[str, Any]:
     """Email a reset code; answers the same whether or not the address is known."""
-    hit(f"forgot#{_source_ip()}", limit=5, window_seconds=60)
-    directory.start_password_reset(body.email.strip().lower())
+    accounts.forgot_password(body.email, _source_ip())
     return {"status": "sent_if_known"}
 
 
@@ -50,9 +45,7 @@ def forgot_password(body: ForgotPassword) -> dict[str, Any]:
 )  # fmt: skip
 def reset_password(body: ResetPassword) -> dict[str, Any]:
     """Set a new password with the emailed code."""
-    check_password(body.password)
-    hit(f"reset#{_source_ip()}", limit=10, window_seconds=60)
-    directory.finish_password_reset(body.email.strip().lower(), body.code.strip(), body.password)
+    accounts.reset_password(body.email, body.code, body.password, _source_ip())
     return {"status": "password_changed"}
 
 
@@ -65,18 +58,11 @@ def me() -> dict[str, Any]:
 @route(bp, "/v1/me", "PATCH", access=Access.STAFF, tags=("accounts",), body=ProfileChanges, response=UserOut)
 def edit_me(body: ProfileChanges) -> dict[str, Any]:
     """Change one's own phone or language (F-1.4)."""
-    changes = body.model_dump(exclude_unset=True)
-    user = signed_in_user()
-    for name, value in changes.items():
-        setattr(user, name, value)
-    return save_user(user, expected_version=int(user.version)).to_json()
+    return accounts.edit_profile(signed_in_user(), body.model_dump(exclude_unset=True)).to_json()
 
 
 @route(bp, "/v1/me/password", "POST", access=Access.STAFF, tags=("accounts",), body=ChangePassword, response=Outcome)
 def change_my_password(principal: Principal, body: ChangePassword) -> dict[str, Any]:
     """Change one's own password (the current one is required)."""
-    if not principal.roles & STAFF_ROLES:
-        raise ValidationError("this account has no password", field="password")
-    check_password(body.new_password, field="new_password")
-    directory.change_password(principal.access_token or "", body.current_password, body.new_password)
+    accounts.change_password(principal, body.current_password, body.new_password)
     return {"status": "password_changed"}

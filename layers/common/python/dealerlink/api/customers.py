@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
-
-from dealerlink.api.edge import Access, read_json, route
-from dealerlink.domain.identity import READERS, Role
-from dealerlink.errors import ConflictError, NotFoundError, ValidationError
+from dealerlink.api import rights
+from dealerlink.api.contract.customers import CustomerOut, Preferences
+from dealerlink.api.edge import Access, Blueprint, route
+from dealerlink.errors import NotFoundError
 from dealerlink.store import customers
 
 bp = Blueprint(__name__)
@@ -22,34 +21,23 @@ def _get(dealership_id: str, customer_id: str) -> customers.Customer:
     return found
 
 
-@route(bp, ONE, "GET", access=Access.STAFF, roles=READERS, tags=("customers",))
+@route(bp, ONE, "GET", access=Access.STAFF, roles=rights.READ, tags=("customers",), response=CustomerOut)
 def read_customer(dealership_id: str, customer_id: str) -> dict[str, Any]:
     """A customer's contact and communication preferences."""
     return _get(dealership_id, customer_id).to_json()
 
 
-@route(bp, ONE + "/preferences", "PUT", access=Access.STAFF, roles=(Role.BACK_OFFICE,), tags=("customers",))
-def set_preferences(dealership_id: str, customer_id: str) -> dict[str, Any]:
+@route(
+    bp, ONE + "/preferences", "PUT", access=Access.STAFF, roles=rights.CUSTOMER_PREFERENCES, tags=("customers",),
+    body=Preferences, response=CustomerOut,
+    examples={"no more SMS": {"block_email": False, "block_sms": True, "version": 1}},
+)  # fmt: skip
+def set_preferences(dealership_id: str, customer_id: str, body: Preferences) -> dict[str, Any]:
     """Block email and/or SMS for this customer: sending refuses those channels from now on."""
-    body = read_json(bp.current_request)
-    for name in ("block_email", "block_sms", "version"):
-        if name not in body:
-            raise ValidationError(f"{name} is required", field=name)
-    for name in ("block_email", "block_sms"):
-        if not isinstance(body[name], bool):
-            raise ValidationError(f"{name} is true or false", field=name)
-    unknown = sorted(set(body) - {"block_email", "block_sms", "version"})
-    if unknown:
-        raise ValidationError(f"unknown field {unknown[0]!r}", field=unknown[0], code="unknown_field")
-    found = _get(dealership_id, customer_id)
-    if body["version"] != found.version:
-        raise ConflictError("the customer changed meanwhile; reload and retry", field="version", code="stale_version")
-    found.update(
-        actions=[
-            customers.Customer.block_email.set(body["block_email"]),
-            customers.Customer.block_sms.set(body["block_sms"]),
-            customers.Customer.version.set(found.version + 1),
-        ],
-        condition=customers.Customer.version == body["version"],
+    found = customers.set_preferences(
+        _get(dealership_id, customer_id),
+        block_email=body.block_email,
+        block_sms=body.block_sms,
+        expected_version=body.version,
     )
     return found.to_json()

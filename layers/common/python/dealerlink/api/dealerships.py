@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from dealerlink.api import rights
 from dealerlink.api.contract.accounts import DealershipEdit, DealershipOut
 from dealerlink.api.edge import Access, Blueprint, route
@@ -34,7 +36,8 @@ def read_dealership(dealership_id: str) -> dict[str, Any]:
 def edit_dealership(dealership_id: str, body: DealershipEdit) -> dict[str, Any]:
     """Change settings with a JSON merge patch (RFC 7396): ``{"version": n, "settings": {...}}``."""
     version = body.version
-    patch = body.settings.model_dump(exclude_unset=True)
+    settings_patch: BaseModel = body.settings
+    patch = settings_patch.model_dump(exclude_unset=True)
     dealership = get_dealership(dealership_id)
     current = json.loads(dealership.settings_json)
     settings = parse(DealershipSettings, merge(current, patch), prefix="settings")

@@ -4,8 +4,6 @@ QR code's one-time code and then call device routes with their credential."""
 from __future__ import annotations
 
 import base64
-import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from dealerlink import __version__
@@ -23,13 +21,11 @@ from dealerlink.api.contract.devices import (
 )
 from dealerlink.api.edge import Access, Blueprint, route
 from dealerlink.api.paging import decode_cursor, page
-from dealerlink.api.security import credential_hash, device_credential
-from dealerlink.domain.identity import Principal, check_device_name
-from dealerlink.domain.pairing import code_expiry, code_hash, new_pairing_code, qr_payload
-from dealerlink.ids import new_id
+from dealerlink.domain.identity import Principal
+from dealerlink.domain.pairing import qr_payload
+from dealerlink.services import devices as devices_service
 from dealerlink.store.dealerships import get_dealership
-from dealerlink.store.devices import Device, create_device, get_device, list_devices, redeem_pairing_code, set_device
-from dealerlink.store.ratelimits import hit
+from dealerlink.store.devices import get_device, list_devices
 
 bp = Blueprint(__name__)
 DEVICES = "/v1/dealerships/{dealership_id}/devices"
@@ -52,29 +48,13 @@ def _api_url() -> str:
 )  # fmt: skip
 def add_device(dealership_id: str, principal: Principal, body: NewDevice) -> dict[str, Any]:
     """Add a device; the answer holds its pairing QR code (PNG) and code, shown only once."""
-    name = check_device_name(body.name)
-    app = body.app
-    now = datetime.now(UTC)
-    code = new_pairing_code()
-    device = create_device(
-        Device(
-            device_id=new_id(),
-            dealership_id=dealership_id,
-            name=name,
-            app=app,
-            status="pending",
-            created_at=now.isoformat(),
-            created_by=principal.subject,
-        ),
-        code_hash(code),
-        code_expiry(now),
-    )
-    png = qr_png(qr_payload(_api_url(), code))
+    added = devices_service.add(dealership_id, body.name, body.app, principal.subject)
+    png = qr_png(qr_payload(_api_url(), added.code))
     return {
-        "device": device.to_json(),
+        "device": added.device.to_json(),
         "pairing": {
-            "code": code,
-            "expires_at": code_expiry(now).isoformat(),
+            "code": added.code,
+            "expires_at": added.expires_at.isoformat(),
             "qr_png_base64": base64.b64encode(png).decode(),
         },
     }
@@ -105,8 +85,7 @@ def read_device(dealership_id: str, device_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def rename_device(dealership_id: str, device_id: str, body: DeviceRename) -> dict[str, Any]:
     """Rename a device (its identifier in the app)."""
-    name = check_device_name(body.name)
-    return set_device(get_device(dealership_id, device_id), name=name).to_json()
+    return devices_service.rename(dealership_id, device_id, body.name).to_json()
 
 
 @route(
@@ -115,8 +94,7 @@ def rename_device(dealership_id: str, device_id: str, body: DeviceRename) -> dic
 )  # fmt: skip
 def revoke_device(dealership_id: str, device_id: str) -> dict[str, Any]:
     """Revoke a device: its very next call is refused."""
-    device = get_device(dealership_id, device_id)
-    return set_device(device, status="revoked", credential_hash=None).to_json()
+    return devices_service.revoke(dealership_id, device_id).to_json()
 
 
 @route(
@@ -125,13 +103,9 @@ def revoke_device(dealership_id: str, device_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def pair(body: PairingCode) -> dict[str, Any]:
     """Redeem a pairing code (once, within 10 minutes) for this device's credential."""
-    request = bp.current_request
-    source = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
-    hit(f"pair#{source}", limit=10, window_seconds=60)
-    code = body.code
-    secret = secrets.token_urlsafe(32)
-    device = redeem_pairing_code(code_hash(code), credential_hash(secret), datetime.now(UTC))
-    return {"credential": device_credential(device, secret), "device": device.to_json()}
+    source = ((bp.current_request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    device, credential = devices_service.pair(body.code, source)
+    return {"credential": credential, "device": device.to_json()}
 
 
 @route(bp, "/v1/device/settings", "GET", access=Access.DEVICE, tags=("device",), response=DeviceSettings)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -18,12 +17,12 @@ from typing import Any
 from chalice.app import Request
 
 from dealerlink.adapters.tokens import staff_tokens
+from dealerlink.domain import pairing
 from dealerlink.domain.identity import Principal, Role, authorize
+from dealerlink.domain.pairing import DEVICE_PREFIX, credential_hash
 from dealerlink.errors import UnauthorizedError
 from dealerlink.store.devices import Device, get_device, touch
 from dealerlink.store.users import User, get_user
-
-DEVICE_PREFIX = "dl1"
 
 # The staff profile read while authenticating, for views that show it (no second read).
 _signed_in: ContextVar[User | None] = ContextVar("signed_in", default=None)
@@ -37,12 +36,9 @@ def signed_in_user() -> User:
     return user
 
 
-def credential_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def device_credential(device: Device, secret: str) -> str:
-    return f"{DEVICE_PREFIX}.{device.dealership_id}.{device.device_id}.{secret}"
+    """The credential of ``device`` holding ``secret`` (the seed and the tests make devices)."""
+    return pairing.device_credential(device.dealership_id, device.device_id, secret)
 
 
 def _authorization(request: Request, scheme: str) -> str:

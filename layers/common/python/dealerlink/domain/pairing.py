@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from dealerlink.errors import ValidationError
 
+DEVICE_PREFIX = "dl1"
 CODE_TTL = timedelta(minutes=10)
 CODE_BYTES = 10  # 80 bits of entropy
 
@@ -40,3 +41,13 @@ def code_expiry(now: datetime) -> datetime:
 def qr_payload(api_url: str, code: str) -> str:
     """What the QR code says: the API to talk to and the code to redeem there."""
     return json.dumps({"api": api_url, "code": code}, separators=(",", ":"))
+
+
+def credential_hash(secret: str) -> str:
+    """What the table keeps of a device's secret (it is 256 random bits: no salt needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def device_credential(dealership_id: str, device_id: str, secret: str) -> str:
+    """``dl1.<dealership>.<device>.<secret>``: the phone sends it as ``Authorization: Device …``."""
+    return f"{DEVICE_PREFIX}.{dealership_id}.{device_id}.{secret}"

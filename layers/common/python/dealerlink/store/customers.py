@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
 
+from dealerlink.errors import ConflictError
 from dealerlink.ids import new_id
 from dealerlink.store.table import BaseItem, dealership_pk
 
@@ -78,3 +80,23 @@ def get(dealership_id: str, customer_id: str) -> Customer | None:
         return Customer.get(dealership_pk(dealership_id), f"CUS#{customer_id}")
     except Customer.DoesNotExist:
         return None
+
+
+def set_preferences(customer: Customer, *, block_email: bool, block_sms: bool, expected_version: int) -> Customer:
+    """Record the customer's opt-outs if nobody changed the customer since ``expected_version``."""
+    try:
+        customer.update(
+            actions=[
+                Customer.block_email.set(block_email),
+                Customer.block_sms.set(block_sms),
+                Customer.version.set(expected_version + 1),
+            ],
+            condition=Customer.version == expected_version,
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise ConflictError(
+                "the customer changed meanwhile; reload and retry", field="version", code="stale_version"
+            ) from exc
+        raise
+    return customer

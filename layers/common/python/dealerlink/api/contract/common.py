@@ -13,7 +13,7 @@ uses it runs, and the OpenAPI document builds them all.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
@@ -114,7 +114,7 @@ def merge_patch_of(model: type[BaseModel]) -> type[Body]:
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             annotation = merge_patch_of(annotation)
-        fields[name] = (annotation | None, Field(default=None, description=info.description))
+        fields[name] = (cast(Any, annotation) | None, Field(default=None, description=info.description))
     patch: type[Body] = create_model(f"{model.__name__}Patch", __base__=Body, **fields)
     patch.__doc__ = f"A JSON merge patch (RFC 7396) of {model.__name__}: what is sent changes, null removes."
     return patch
