@@ -22,6 +22,7 @@ def _source_ip() -> str:
 
 @route(
     bp, "/v1/auth/sign-in", "POST", access=Access.PUBLIC, tags=("accounts",), body=SignIn, response=Tokens,
+    errors=(401,),
     examples={"the demo back office": {"email": "backoffice@demo.example", "password": "Demo-1234!"}},
 )  # fmt: skip
 def sign_in(body: SignIn) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def forgot_password(body: ForgotPassword) -> dict[str, Any]:
 
 @route(
     bp, "/v1/auth/reset-password", "POST", access=Access.PUBLIC, tags=("accounts",),
-    body=ResetPassword, response=Outcome,
+    body=ResetPassword, response=Outcome, errors=(401,),
 )  # fmt: skip
 def reset_password(body: ResetPassword) -> dict[str, Any]:
     """Set a new password with the emailed code."""

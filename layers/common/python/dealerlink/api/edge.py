@@ -65,6 +65,7 @@ class RouteSpec:
     description: str = ""
     examples: Mapping[str, Any] = field(default_factory=dict, compare=False)
     module: str = ""  # the dealerlink.api module that declares it
+    errors: tuple[int, ...] = ()  # error statuses beyond those its access and method imply
 
 
 ROUTES: list[RouteSpec] = []
@@ -152,6 +153,7 @@ def route(
     response: Any = None,
     media_type: str = "application/json",
     examples: Mapping[str, Any] | None = None,
+    errors: tuple[int, ...] = (),
 ) -> Callable[[View], View]:
     """Declare a route: record it in ROUTES and wrap it so errors come out as §6 JSON.
 
@@ -160,7 +162,8 @@ def route(
     ``body`` and ``query`` are validated here (400 naming the field) and handed to the view
     as ``body=`` and ``query=``; what the view returns is serialised through ``response``
     (a model instance, or a dict the model validates). ``examples`` (name -> request body)
-    go into the OpenAPI document.
+    go into the OpenAPI document, with ``errors``: statuses the route answers beyond those its
+    access and method imply (a public sign-in's 401).
 
     Example::
 
@@ -180,6 +183,7 @@ def route(
         spec = RouteSpec(
             path, method.upper(), access, summary.strip(), roles, status, tags, body, query, response,
             media_type, inspect.cleandoc(description), dict(examples or {}), fn.__module__.rsplit(".", 1)[-1],
+            errors,
         )  # fmt: skip
         ROUTES.append(spec)
         wants_principal = "principal" in inspect.signature(fn).parameters

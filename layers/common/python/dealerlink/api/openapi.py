@@ -51,7 +51,7 @@ _MESSAGES = {
 
 def _error_statuses(spec: RouteSpec) -> list[int]:
     """The errors a route can answer (status_code_conformance holds us to them)."""
-    statuses = {400, 404, 429, 500}
+    statuses = {400, 404, 429, 500, *spec.errors}
     if spec.access in (Access.STAFF, Access.DEVICE):
         statuses |= {401, 403}
     if spec.access == Access.WEBHOOK:
