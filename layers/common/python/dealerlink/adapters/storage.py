@@ -80,17 +80,11 @@ def _no_such_upload(error: ClientError) -> bool:
 
 
 def arrived_parts(key: str, upload_id: str) -> list[Part]:
-    """The parts S3 holds for an open multipart upload (what a resuming client may skip)."""
-    s3 = client("s3")
-    parts: list[Part] = []
-    marker = 0
+    """The parts S3 holds for an open multipart upload (what a resuming client may skip); S3
+    answers at most 1,000 parts a page, boto3's paginator follows the markers."""
+    pages = client("s3").get_paginator("list_parts").paginate(Bucket=_bucket(), Key=key, UploadId=upload_id)
     try:
-        while True:
-            page = s3.list_parts(Bucket=_bucket(), Key=key, UploadId=upload_id, PartNumberMarker=marker)
-            parts += [Part(p["PartNumber"], p["Size"], p["ETag"]) for p in page.get("Parts", [])]
-            if not page.get("IsTruncated"):
-                return parts
-            marker = int(page["NextPartNumberMarker"])
+        return [Part(p["PartNumber"], p["Size"], p["ETag"]) for page in pages for p in page.get("Parts", [])]
     except ClientError as error:
         if _no_such_upload(error):
             raise NoSuchUploadError(upload_id) from error

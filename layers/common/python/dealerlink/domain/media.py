@@ -26,10 +26,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dealerlink.errors import ValidationError
+from dealerlink.errors import ConflictError, ValidationError
 
 MIB = 1024 * 1024
 ORIGINAL = "original"
@@ -254,3 +255,118 @@ def part_count(size: int, part_size: int) -> int:
     if count > MAX_PARTS:
         raise ValidationError(f"a file of {size} bytes needs more than {MAX_PARTS} parts", field="size")
     return count
+
+
+# --- photo versions (F-4.3) -------------------------------------------------------------------
+
+MAX_VERSIONS = 30  # of one photo, the original included
+
+
+class Rendition(BaseModel):
+    """One stored rendition of a photo version (``w1280.jpg``, ``thumb.jpg``…)."""
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    name: str
+    content_type: str
+    width: int
+    height: int
+
+
+class VersionReason(BaseModel):
+    """Why a version could not be made: a stable ``code`` and a ``message`` for a person."""
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    code: str
+    message: str
+
+
+class PhotoVersion(BaseModel):
+    """One version of a photo: 1 is the original, every other one the shapes of an annotation
+    drawn on the original (``shapes`` holds the base's shapes and the new ones, so any version
+    is drawn from the original alone and JPEG loss never compounds).
+
+    Unknown keys of stored versions are kept (``extra="allow"``), so reading and writing back a
+    version never loses what an older or newer writer put there.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    version: int
+    base: int | None = None  # None for the original
+    shapes: list[dict[str, Any]] = Field(default_factory=list)
+    status: MediaStatus
+    reason: VersionReason | None = None  # failed versions only
+    created_at: str | None = None
+    created_by: str | None = None
+    renditions: list[Rendition] | None = None  # ready versions only
+
+    def stored(self) -> dict[str, Any]:
+        """The version as the medium keeps it (JSON): absent keys stay absent, ``base`` is
+        always written (null for the original), as every writer did before this model."""
+        data = self.model_dump(mode="json")
+        return {key: value for key, value in data.items() if value is not None or key == "base"}
+
+    def ready(self, renditions: list[Rendition]) -> PhotoVersion:
+        """This version drawn, with its renditions."""
+        return self.model_copy(update={"status": MediaStatus.READY, "renditions": renditions})
+
+    def failed(self, code: str, message: str) -> PhotoVersion:
+        """This version given up, with the reason."""
+        return self.model_copy(
+            update={"status": MediaStatus.FAILED, "reason": VersionReason(code=code, message=message)}
+        )
+
+
+def find_version(versions: list[PhotoVersion], number: int) -> PhotoVersion | None:
+    return next((v for v in versions if v.version == number), None)
+
+
+def original_version(renditions: list[Rendition], *, created_at: str, created_by: str) -> PhotoVersion:
+    """Version 1: the photo as it arrived, ready with its renditions."""
+    return PhotoVersion(
+        version=1,
+        base=None,
+        shapes=[],
+        status=MediaStatus.READY,
+        renditions=renditions,
+        created_at=created_at,
+        created_by=created_by,
+    )
+
+
+def annotation_version(
+    versions: list[PhotoVersion], current: int, shapes: list[dict[str, Any]], *, created_at: str, created_by: str
+) -> PhotoVersion:
+    """The next version of a ready photo: the shown version's shapes and ``shapes``, to be drawn.
+
+    One version is drawn at a time (409 ``not_ready`` while one is), and a photo keeps at most
+    :data:`MAX_VERSIONS`.
+    """
+    if any(v.status == MediaStatus.PROCESSING for v in versions):
+        raise ConflictError("this photo is still being processed; retry in a moment", code="not_ready")
+    if len(versions) >= MAX_VERSIONS:
+        raise ConflictError(f"a photo keeps at most {MAX_VERSIONS} versions", code="too_many_versions")
+    base = next(v for v in versions if v.version == current)
+    return PhotoVersion(
+        version=max(v.version for v in versions) + 1,
+        base=base.version,
+        shapes=[*base.shapes, *shapes],
+        status=MediaStatus.PROCESSING,
+        created_at=created_at,
+        created_by=created_by,
+    )
+
+
+def check_showable(versions: list[PhotoVersion], wanted: int) -> PhotoVersion:
+    """The version to show for undo or redo: it must exist and be ready."""
+    found = find_version(versions, wanted)
+    if found is None:
+        raise ValidationError(f"this photo has no version {wanted}", field="version")
+    if found.status == MediaStatus.FAILED:
+        reason = found.reason.message if found.reason else "it could not be made"
+        raise ConflictError(f"version {wanted} failed: {reason}", field="version", code="version_failed")
+    if found.status != MediaStatus.READY:
+        raise ConflictError(f"version {wanted} is {found.status}", field="version", code="not_ready")
+    return found

@@ -12,10 +12,8 @@ signed form used again) is deleted.
 
 from __future__ import annotations
 
-import json
 from contextlib import suppress
 from datetime import UTC, datetime
-from typing import Any
 
 from dealerlink.adapters import storage
 from dealerlink.adapters.transcoder import TranscodeRequest, transcoder
@@ -25,7 +23,9 @@ from dealerlink.domain.media import (
     MediaRef,
     MediaRejectedError,
     MediaStatus,
+    Rendition,
     check_arrived,
+    original_version,
     parse_original_key,
 )
 from dealerlink.domain.video import JobOutcome, check_duration, probe, video_outputs
@@ -34,7 +34,6 @@ from dealerlink.store import media as store
 from dealerlink.store.dealerships import get_dealership
 
 HEAD_BYTES = 64 * 1024
-Media = store.Media
 
 
 def take_in(key: str) -> str:
@@ -82,9 +81,7 @@ def _judge(item: store.Media, source: str, size: int) -> str:
             return _photo(item, source, content_type, size)
         if item.kind == MediaKind.VIDEO:
             return _video(item, content_type, size, limits)
-        store.change(
-            item, _arrived(source, content_type, size, MediaStatus.READY), Media.status == MediaStatus.UPLOADING
-        )
+        store.accept_attachment(item, source, content_type, size)
         return "ready"
     except MediaRejectedError as rejected:
         storage.delete_prefix(item.ref.prefix)
@@ -106,46 +103,18 @@ def _late(item: store.Media, key: str) -> str:
     return "late"
 
 
-def _arrived(source: str, content_type: str, size: int, status: MediaStatus) -> list[Any]:
-    return [
-        Media.status.set(status.value),
-        Media.checked_key.set(source),
-        Media.content_type.set(content_type),
-        Media.size.set(size),
-        Media.upload_id.remove(),
-        Media.completing.remove(),
-    ]
-
-
 def _photo(item: store.Media, source: str, content_type: str, size: int) -> str:
     from dealerlink.adapters.imaging import photo_renditions  # Pillow: the media function only
 
     photo = photo_renditions(storage.read(source))
     for rendition in photo.renditions:
         storage.write(item.ref.rendition_key(1, rendition.name), rendition.data, rendition.content_type)
-    version = {
-        "version": 1,
-        "base": None,
-        "shapes": [],
-        "status": MediaStatus.READY.value,
-        "renditions": [
-            {"name": r.name, "content_type": r.content_type, "width": r.width, "height": r.height}
-            for r in photo.renditions
-        ],
-        "created_at": datetime.now(UTC).isoformat(),
-        "created_by": item.created_by,
-    }
-    store.change(
-        item,
-        [
-            *_arrived(source, content_type, size, MediaStatus.READY),
-            Media.width.set(photo.width),
-            Media.height.set(photo.height),
-            Media.versions.set(json.dumps([version])),
-            Media.current_version.set(1),
-        ],
-        Media.status == MediaStatus.UPLOADING,
+    original = original_version(
+        [Rendition(name=r.name, content_type=r.content_type, width=r.width, height=r.height) for r in photo.renditions],
+        created_at=datetime.now(UTC).isoformat(),
+        created_by=item.created_by,
     )
+    store.accept_photo(item, source, content_type, size, width=photo.width, height=photo.height, original=original)
     return "ready"
 
 
@@ -162,17 +131,7 @@ def _video(item: store.Media, content_type: str, size: int, limits: MediaLimits)
         raise MediaRejectedError(
             "too_long", f"the intervention's videos would last more than {limits.max_total_video_seconds} seconds"
         ) from None
-    store.change(
-        item,
-        [
-            *_arrived(key, content_type, size, MediaStatus.PROCESSING),
-            Media.width.set(info.width) if info.width else Media.width.remove(),
-            Media.height.set(info.height) if info.height else Media.height.remove(),
-            Media.duration_seconds.set(round(info.duration_seconds, 3)),
-            Media.codec.set(info.codec) if info.codec else Media.codec.remove(),
-        ],
-        Media.status == MediaStatus.UPLOADING,
-    )
+    store.accept_video(item, key, content_type, size, info)
     return _start_transcoding(item)
 
 
@@ -192,7 +151,7 @@ def _start_transcoding(item: store.Media) -> str:
         )
     )
     with suppress(ConflictError):  # the job finished (and was recorded) before its id could be
-        store.change(item, [Media.job_id.set(job_id)], Media.status == MediaStatus.PROCESSING)
+        store.set_job(item, job_id)
     return "processing"
 
 
@@ -220,15 +179,5 @@ def _record_outcome(item: store.Media, outcome: JobOutcome) -> str:
         storage.delete_prefix(ref.video_prefix)
         store.release(item, status=MediaStatus.FAILED.value, code="transcode_failed", reason=outcome.error or "failed")
         return "failed"
-    outputs = video_outputs(ref.video_prefix)
-    keys = {"hls_master": outputs.hls_master, "mp4": outputs.mp4, "poster": outputs.poster}
-    store.change(
-        item,
-        [
-            Media.status.set(MediaStatus.READY.value),
-            Media.outputs.set(json.dumps(keys)),
-            Media.job_id.set(outcome.job_id),
-        ],
-        Media.status == MediaStatus.PROCESSING,
-    )
+    store.video_ready(item, video_outputs(ref.video_prefix), outcome.job_id)
     return "ready"

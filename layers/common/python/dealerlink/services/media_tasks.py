@@ -4,18 +4,25 @@ redelivered task does nothing twice."""
 
 from __future__ import annotations
 
-import json
 import zipfile
 from typing import Any
 
 from dealerlink.adapters import storage
 from dealerlink.domain.annotations import parse_shapes
-from dealerlink.domain.media import MediaKind, MediaRef, MediaRejectedError, MediaStatus, safe_filename
+from dealerlink.domain.media import (
+    MediaKind,
+    MediaRef,
+    MediaRejectedError,
+    MediaStatus,
+    PhotoVersion,
+    Rendition,
+    find_version,
+    safe_filename,
+)
 from dealerlink.errors import ConflictError
 from dealerlink.store import archives
 from dealerlink.store import media as store
 
-Media = store.Media
 STORED = {"image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime"}  # compressed already
 
 
@@ -40,11 +47,11 @@ def annotate(ref: MediaRef, number: int, *, last_attempt: bool = True) -> str:
     photo never waits for it for ever, and the next annotation can be made.
     """
     item = store.find(ref)
-    version = next((v for v in item.version_list if v["version"] == number), None) if item else None
-    if item is None or version is None or version["status"] != MediaStatus.PROCESSING:
+    version = find_version(item.photo_versions, number) if item else None
+    if item is None or version is None or version.status != MediaStatus.PROCESSING:
         return "duplicate"
     try:
-        renditions = _draw(item, number, version["shapes"])
+        renditions = _draw(item, number, version.shapes)
     except MediaRejectedError as rejected:
         return _finish(item, number, failure=(rejected.code, rejected.message))
     except storage.MissingObjectError:
@@ -58,7 +65,7 @@ def annotate(ref: MediaRef, number: int, *, last_attempt: bool = True) -> str:
     return _finish(item, number, renditions=renditions)
 
 
-def _draw(item: store.Media, number: int, shapes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _draw(item: store.Media, number: int, shapes: list[dict[str, Any]]) -> list[Rendition]:
     """Write the renditions of version ``number``; answers what the version records of them."""
     from dealerlink.adapters.imaging import annotate as draw
     from dealerlink.adapters.imaging import photo_renditions
@@ -68,7 +75,7 @@ def _draw(item: store.Media, number: int, shapes: list[dict[str, Any]]) -> list[
     for rendition in photo.renditions:
         storage.write(ref.rendition_key(number, rendition.name), rendition.data, rendition.content_type)
     return [
-        {"name": r.name, "content_type": r.content_type, "width": r.width, "height": r.height} for r in photo.renditions
+        Rendition(name=r.name, content_type=r.content_type, width=r.width, height=r.height) for r in photo.renditions
     ]
 
 
@@ -76,32 +83,24 @@ def _finish(
     item: store.Media,
     number: int,
     *,
-    renditions: list[dict[str, Any]] | None = None,
+    renditions: list[Rendition] | None = None,
     failure: tuple[str, str] | None = None,
 ) -> str:
     """Record version ``number`` ready (and shown) with its renditions, or failed with its reason."""
     ref = item.ref
     if failure is not None:
         storage.delete_prefix(ref.rendition_key(number, ""))  # whatever was written before it failed
-        outcome: dict[str, Any] = {
-            "status": MediaStatus.FAILED.value,
-            "reason": {"code": failure[0], "message": failure[1]},
-        }
-    else:
-        outcome = {"status": MediaStatus.READY.value, "renditions": renditions}
     found: store.Media | None = item
     for _attempt in range(3):  # someone may change the medium meanwhile (visibility…): re-read, retry
         if found is None:
             return "gone"
-        if not any(v["version"] == number and v["status"] == MediaStatus.PROCESSING for v in found.version_list):
+        version = find_version(found.photo_versions, number)
+        if version is None or version.status != MediaStatus.PROCESSING:
             return "duplicate"
-        versions = [{**v, **outcome} if v["version"] == number else v for v in found.version_list]
-        actions = [Media.versions.set(json.dumps(versions))]
-        if failure is None:
-            actions.append(Media.current_version.set(number))
+        done: PhotoVersion = version.failed(*failure) if failure is not None else version.ready(renditions or [])
         try:
-            store.change(found, actions)
-            return str(outcome["status"])
+            store.record_version(found, done)
+            return done.status.value
         except ConflictError:
             found = store.find(ref)
     raise ConflictError("the photo keeps changing; the task will be retried", code="stale_media")
@@ -119,12 +118,13 @@ def download_key(item: store.Media, quality: str) -> tuple[str, str]:
     stem = original_name.rsplit(".", 1)[0]
     if item.kind == MediaKind.VIDEO:
         return item.output_keys["mp4"], f"{stem}.mp4"
-    version = next(v for v in item.version_list if v["version"] == item.current_version)
+    version = find_version(item.photo_versions, int(item.current_version))
+    if version is None or version.renditions is None:
+        raise LookupError(f"photo {item.media_id} shows no drawn version {item.current_version}")
     largest = max(
-        (r for r in version["renditions"] if r["name"].endswith(".jpg") and r["name"] != "thumb.jpg"),
-        key=lambda r: r["width"],
+        (r for r in version.renditions if r.name.endswith(".jpg") and r.name != "thumb.jpg"), key=lambda r: r.width
     )
-    return item.ref.rendition_key(int(item.current_version), largest["name"]), f"{stem}.jpg"
+    return item.ref.rendition_key(int(item.current_version), largest.name), f"{stem}.jpg"
 
 
 def build_archive(dealership_id: str, intervention_id: str, archive_id: str) -> str:

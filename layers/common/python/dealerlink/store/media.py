@@ -23,7 +23,8 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
-from dealerlink.domain.media import MediaKind, MediaLimits, MediaRef, MediaStatus
+from dealerlink.domain.media import MediaKind, MediaLimits, MediaRef, MediaStatus, PhotoVersion, Visibility
+from dealerlink.domain.video import VideoInfo, VideoOutputs
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.store.table import BaseItem, dealership_pk
 from dealerlink.store.transactions import transaction
@@ -58,7 +59,7 @@ class Media(BaseItem, discriminator="media"):
     codec = UnicodeAttribute(null=True)
     job_id = UnicodeAttribute(null=True)
     outputs = UnicodeAttribute(null=True)  # video: {"hls_master", "mp4", "poster"} keys (JSON)
-    versions = UnicodeAttribute(default="[]")  # photos: [{"version", "shapes", "status", "renditions"...}] (JSON)
+    versions = UnicodeAttribute(default="[]")  # photos: [PhotoVersion.stored(), …] (JSON), see photo_versions
     current_version = NumberAttribute(default=1)
     reason_code = UnicodeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
@@ -79,9 +80,15 @@ class Media(BaseItem, discriminator="media"):
         return self.checked_key or self.ref.original_key
 
     @property
+    def photo_versions(self) -> list[PhotoVersion]:
+        """A photo's versions, the one place they are read (:func:`_versions_json` writes them)."""
+        stored: list[dict[str, Any]] = json.loads(self.versions or "[]")
+        return [PhotoVersion.model_validate(version) for version in stored]
+
+    @property
     def version_list(self) -> list[dict[str, Any]]:
-        loaded: list[dict[str, Any]] = json.loads(self.versions or "[]")
-        return loaded
+        """The versions as stored JSON objects, for readers that index them (customer pages)."""
+        return [version.stored() for version in self.photo_versions]
 
     @property
     def output_keys(self) -> dict[str, str]:
@@ -230,7 +237,7 @@ def set_order(dealership_id: str, intervention_id: str, order: list[str]) -> Non
     )
 
 
-def change(item: Media, actions: list[Any], condition: Condition | None = None) -> Media:
+def _change(item: Media, actions: list[Any], condition: Condition | None = None) -> Media:
     """Update the medium if nobody changed it since it was read (else 409)."""
     expected = item.revision
     guard = Media.revision == expected
@@ -246,6 +253,121 @@ def change(item: Media, actions: list[Any], condition: Condition | None = None) 
             ) from exc
         raise
     return item
+
+
+def _versions_json(versions: list[PhotoVersion]) -> str:
+    """The one writer of ``Media.versions``: the format :attr:`Media.photo_versions` reads."""
+    return json.dumps([version.stored() for version in versions])
+
+
+def start_completing(item: Media, upload_id: str) -> Media:
+    """Claim the right to join ``upload_id``'s parts: only one complete call gets it (else 409
+    ``already_completed``), and only while that is still the medium's open upload."""
+    try:
+        return _change(
+            item, [Media.completing.set(upload_id)], Media.completing.does_not_exist() & (Media.upload_id == upload_id)
+        )
+    except ConflictError:
+        raise ConflictError("this upload was completed already", code="already_completed") from None
+
+
+def stop_completing(item: Media) -> Media:
+    """Give the claim back (S3 refused the parts): the client may fix its list and complete again."""
+    return _change(item, [Media.completing.remove()])
+
+
+def set_visibility(item: Media, visibility: Visibility) -> Media:
+    return _change(item, [Media.visibility.set(visibility.value)])
+
+
+def add_version(item: Media, version: PhotoVersion) -> Media:
+    """Append a new photo version (an annotation to draw); the shown version stays."""
+    return set_versions(item, [*item.photo_versions, version])
+
+
+def set_versions(item: Media, versions: list[PhotoVersion]) -> Media:
+    """Write a photo's versions as they are given (e.g. back to what they were)."""
+    return _change(item, [Media.versions.set(_versions_json(versions))])
+
+
+def record_version(item: Media, version: PhotoVersion) -> Media:
+    """Replace the version of the same number (drawn or failed); a ready one is shown at once."""
+    versions = [version if v.version == version.version else v for v in item.photo_versions]
+    actions: list[Any] = [Media.versions.set(_versions_json(versions))]
+    if version.status == MediaStatus.READY:
+        actions.append(Media.current_version.set(version.version))
+    return _change(item, actions)
+
+
+def choose_version(item: Media, number: int) -> Media:
+    """Show version ``number`` of a photo (undo, redo)."""
+    return _change(item, [Media.current_version.set(number)])
+
+
+def _arrived(checked_key: str, content_type: str, size: int, status: MediaStatus) -> list[Any]:
+    """What every accepted upload records: its judged bytes, their real type and size."""
+    return [
+        Media.status.set(status.value),
+        Media.checked_key.set(checked_key),
+        Media.content_type.set(content_type),
+        Media.size.set(size),
+        Media.upload_id.remove(),
+        Media.completing.remove(),
+    ]
+
+
+def accept_attachment(item: Media, checked_key: str, content_type: str, size: int) -> Media:
+    """An attachment judged fine is ready; only a medium still waiting for its upload changes."""
+    return _change(
+        item, _arrived(checked_key, content_type, size, MediaStatus.READY), Media.status == MediaStatus.UPLOADING
+    )
+
+
+def accept_photo(
+    item: Media, checked_key: str, content_type: str, size: int, *, width: int, height: int, original: PhotoVersion
+) -> Media:
+    """A photo judged fine is ready with its first version (its renditions written already)."""
+    return _change(
+        item,
+        [
+            *_arrived(checked_key, content_type, size, MediaStatus.READY),
+            Media.width.set(width),
+            Media.height.set(height),
+            Media.versions.set(_versions_json([original])),
+            Media.current_version.set(original.version),
+        ],
+        Media.status == MediaStatus.UPLOADING,
+    )
+
+
+def accept_video(item: Media, checked_key: str, content_type: str, size: int, info: VideoInfo) -> Media:
+    """A video judged fine is processing (to be transcoded), with what its container says."""
+    return _change(
+        item,
+        [
+            *_arrived(checked_key, content_type, size, MediaStatus.PROCESSING),
+            Media.width.set(info.width) if info.width else Media.width.remove(),
+            Media.height.set(info.height) if info.height else Media.height.remove(),
+            Media.duration_seconds.set(round(info.duration_seconds, 3)),
+            Media.codec.set(info.codec) if info.codec else Media.codec.remove(),
+        ],
+        Media.status == MediaStatus.UPLOADING,
+    )
+
+
+def set_job(item: Media, job_id: str) -> Media:
+    """Record the transcoding job of a processing video (409 once it finished meanwhile)."""
+    return _change(item, [Media.job_id.set(job_id)], Media.status == MediaStatus.PROCESSING)
+
+
+def video_ready(item: Media, outputs: VideoOutputs, job_id: str) -> Media:
+    """A processing video transcoded: ready, with the keys of its outputs."""
+    keys = {"hls_master": outputs.hls_master, "mp4": outputs.mp4, "poster": outputs.poster}
+    return _change(
+        item,
+        [Media.status.set(MediaStatus.READY.value), Media.outputs.set(json.dumps(keys)), Media.job_id.set(job_id)],
+        Media.status == MediaStatus.PROCESSING,
+    )
 
 
 def release(item: Media, *, status: str, code: str, reason: str) -> Media:
