@@ -16,9 +16,8 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from dealerlink.adapters.events import objects_created, parse_job_event
 from dealerlink.adapters.idempotency import once, register_context
-from dealerlink.domain.notifications import objects_created
-from dealerlink.domain.video import parse_job_event
 from dealerlink.observability import observability
 from dealerlink.services import media_intake, media_tasks
 

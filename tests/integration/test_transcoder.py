@@ -20,6 +20,7 @@ import pytest
 from botocore.model import Shape, StructureShape
 from botocore.stub import ANY, Stubber
 
+from dealerlink.adapters.events import parse_job_event
 from dealerlink.adapters.transcoder import (
     SETTINGS_PATH,
     MediaConvertTranscoder,
@@ -30,7 +31,7 @@ from dealerlink.adapters.transcoder import (
 )
 from dealerlink.config import settings
 from dealerlink.domain.media import MediaRef
-from dealerlink.domain.video import JobOutcome, VideoInfo, parse_job_event, probe, video_outputs
+from dealerlink.domain.video import JobOutcome, VideoInfo, probe, video_outputs
 from dealerlink.ids import new_id
 from devstack.ffmpeg import FfmpegTranscoder, ladder, plan
 from devstack.template import LocalStack

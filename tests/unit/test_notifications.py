@@ -3,7 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dealerlink.domain.notifications import ObjectCreated, objects_created
+from dealerlink.adapters.events import objects_created
+from dealerlink.domain.notifications import ObjectCreated
 
 EVENTS = Path(__file__).parents[1] / "events"
 

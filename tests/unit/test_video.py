@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dealerlink.adapters.events import parse_job_event
 from dealerlink.adapters.transcoder import load_settings
 from dealerlink.domain.media import MediaLimits, MediaRejectedError
 from dealerlink.domain.video import (
@@ -23,7 +24,6 @@ from dealerlink.domain.video import (
     JobOutcome,
     VideoInfo,
     check_duration,
-    parse_job_event,
     probe,
     video_outputs,
 )

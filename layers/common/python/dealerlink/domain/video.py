@@ -9,13 +9,13 @@ because the bytes come from outside.
 The transcoder (MediaConvert on AWS, ffmpeg locally) writes under a medium's video prefix the
 files named by :func:`video_outputs`; those names follow from the destinations in
 ``infra/mediaconvert/video.json`` (a unit test derives them from it). Its completion arrives as
-an EventBridge "MediaConvert Job State Change", read by :func:`parse_job_event`.
+an EventBridge "MediaConvert Job State Change", read by :func:`job_outcome`.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -119,14 +119,10 @@ class JobOutcome:
     error: str | None = None
 
 
-def parse_job_event(event: Mapping[str, Any]) -> JobOutcome | None:
-    """The outcome in a "MediaConvert Job State Change" event; None unless it is a final state of ours."""
-    detail = event.get("detail")
-    if (
-        event.get("source") != JOB_SOURCE
-        or event.get("detail-type") != JOB_STATE_CHANGE
-        or not isinstance(detail, dict)
-    ):
+def job_outcome(source: object, detail_type: object, detail: object) -> JobOutcome | None:
+    """The outcome of a "MediaConvert Job State Change" (EventBridge's ``source``, ``detail-type``
+    and ``detail``); None unless it is a final state of one of our jobs."""
+    if source != JOB_SOURCE or detail_type != JOB_STATE_CHANGE or not isinstance(detail, dict):
         return None
     status, job_id, metadata = detail.get("status"), detail.get("jobId"), detail.get("userMetadata")
     if status not in ("COMPLETE", "ERROR") or not isinstance(job_id, str) or not job_id:
