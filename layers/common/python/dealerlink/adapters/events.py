@@ -26,7 +26,7 @@ def objects_created(notification: dict[str, Any]) -> list[ObjectCreated]:
         ObjectCreated(
             bucket=record.s3.bucket.name,
             key=unquote_plus(record.s3.get_object.key),
-            size=int(record.s3.get_object.get("size", 0)),
+            size=int(record.s3.get_object.get("size") or 0),
             etag=record.s3.get_object.etag,
         )
         for record in S3Event(notification).records

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
 
 from dealerlink.adapters import storage
 from dealerlink.adapters.transcoder import TranscodeRequest, transcoder
@@ -30,6 +31,7 @@ from dealerlink.domain.media import (
 )
 from dealerlink.domain.video import JobOutcome, check_duration, probe, video_outputs
 from dealerlink.errors import ConflictError
+from dealerlink.retry import retry_on_conflict
 from dealerlink.store import media as store
 from dealerlink.store.dealerships import get_dealership
 
@@ -159,18 +161,18 @@ def transcode_finished(outcome: JobOutcome) -> str:
     """Mark a video ready (HLS, MP4, poster) or failed; a duplicate event finds it done already."""
     meta = outcome.user_metadata
     ref = MediaRef(meta["dealership_id"], meta["intervention_id"], meta["media_id"])
-    for _attempt in range(3):  # the job id may be recorded at the same moment: re-read and retry
+
+    def record(_: int) -> str:  # the job id may be recorded at the same moment: re-read and retry
         item = store.find(ref)
         if item is None:
             storage.delete_prefix(ref.video_prefix)  # deleted while transcoding: drop the outputs
             return "stray"
         if item.status != MediaStatus.PROCESSING:
             return "duplicate"
-        try:
-            return _record_outcome(item, outcome)
-        except ConflictError:
-            continue
-    raise ConflictError("the medium keeps changing; the event will be retried", code="stale_media")
+        return _record_outcome(item, outcome)
+
+    stale = partial(ConflictError, "the medium keeps changing; the event will be retried", code="stale_media")
+    return retry_on_conflict(record, gave_up=stale)
 
 
 def _record_outcome(item: store.Media, outcome: JobOutcome) -> str:

@@ -5,6 +5,7 @@ redelivered task does nothing twice."""
 from __future__ import annotations
 
 import zipfile
+from functools import partial
 from typing import Any
 
 from dealerlink.adapters import storage
@@ -20,6 +21,7 @@ from dealerlink.domain.media import (
     safe_filename,
 )
 from dealerlink.errors import ConflictError
+from dealerlink.retry import retry_on_conflict
 from dealerlink.store import archives
 from dealerlink.store import media as store
 
@@ -90,20 +92,20 @@ def _finish(
     ref = item.ref
     if failure is not None:
         storage.delete_prefix(ref.rendition_key(number, ""))  # whatever was written before it failed
-    found: store.Media | None = item
-    for _attempt in range(3):  # someone may change the medium meanwhile (visibility…): re-read, retry
+
+    def record(attempt: int) -> str:  # someone may change the medium meanwhile (visibility…): re-read
+        found = item if attempt == 0 else store.find(ref)
         if found is None:
             return "gone"
         version = find_version(found.photo_versions, number)
         if version is None or version.status != MediaStatus.PROCESSING:
             return "duplicate"
         done: PhotoVersion = version.failed(*failure) if failure is not None else version.ready(renditions or [])
-        try:
-            store.record_version(found, done)
-            return done.status.value
-        except ConflictError:
-            found = store.find(ref)
-    raise ConflictError("the photo keeps changing; the task will be retried", code="stale_media")
+        store.record_version(found, done)
+        return done.status.value
+
+    stale = partial(ConflictError, "the photo keeps changing; the task will be retried", code="stale_media")
+    return retry_on_conflict(record, gave_up=stale)
 
 
 def download_key(item: store.Media, quality: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
@@ -26,6 +27,7 @@ from pynamodb.expressions.condition import Condition
 from dealerlink.domain.media import MediaKind, MediaLimits, MediaRef, MediaStatus, PhotoVersion, Visibility
 from dealerlink.domain.video import VideoInfo, VideoOutputs
 from dealerlink.errors import ConflictError, NotFoundError
+from dealerlink.retry import NotYet, retry_on_conflict
 from dealerlink.store.table import BaseItem, dealership_pk
 from dealerlink.store.transactions import transaction
 
@@ -179,13 +181,21 @@ def reserve(item: Media, limits: MediaLimits) -> Media:
     except ConflictError as error:
         if error.code != "exists" or not item.client_id:
             raise
-        for attempt in range(5):  # the first attempt may still be committing
-            found = find(item.ref)
-            if found is not None:
-                raise AlreadyReservedError(found) from None
-            time.sleep(0.05 * (attempt + 1))
-        raise ConflictError("a create with this client_id is in progress; retry", field="client_id") from None
+        raise AlreadyReservedError(_reserved_meanwhile(item.ref)) from None
     return item
+
+
+def _reserved_meanwhile(ref: MediaRef) -> Media:
+    """The medium a first attempt with this client id reserved (it may still be committing)."""
+
+    def found(_: int) -> Media:
+        item = find(ref)
+        if item is None:
+            raise NotYet()
+        return item
+
+    in_progress = partial(ConflictError, "a create with this client_id is in progress; retry", field="client_id")
+    return retry_on_conflict(found, attempts=5, retry=NotYet, pause=0.05, gave_up=in_progress)
 
 
 def find(ref: MediaRef) -> Media | None:

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from dealerlink.domain.templates import PredefinedMessage, Scope, TemplateParts
 from dealerlink.errors import ConflictError, NotFoundError
+from dealerlink.retry import retry_on_conflict
 from dealerlink.store.table import BaseItem, dealership_pk
 
 
@@ -127,13 +128,20 @@ def delete_template(scope: Scope, owner_id: str, key: str) -> PageTemplateItem:
 
 def set_image(item: PageTemplateItem, slot: str, image: dict[str, Any], *, only_if_image: str | None = None) -> bool:
     """Record a slot's image; with ``only_if_image``, only while that upload is still the slot's."""
-    for _attempt in range(3):
-        images = item.image_map
+    current: PageTemplateItem | None = item
+
+    def record(attempt: int) -> bool:  # changed meanwhile: read again and retry
+        nonlocal current
+        if attempt:
+            current = find_template(Scope(item.scope), item.owner_id, item.template_key)
+        if current is None:
+            return False
+        images = current.image_map
         if only_if_image is not None and images.get(slot, {}).get("image_id") != only_if_image:
             return False
-        expected = int(item.version)
+        expected = int(current.version)
         try:
-            item.update(
+            current.update(
                 actions=[
                     PageTemplateItem.images.set(json.dumps({**images, slot: image})),
                     PageTemplateItem.version.set(expected + 1),
@@ -141,13 +149,13 @@ def set_image(item: PageTemplateItem, slot: str, image: dict[str, Any], *, only_
                 ],
                 condition=PageTemplateItem.version == expected,
             )
-            return True
-        except Exception:  # noqa: BLE001 - changed meanwhile: read again and retry
-            refreshed = find_template(Scope(item.scope), item.owner_id, item.template_key)
-            if refreshed is None:
-                return False
-            item = refreshed
-    raise _stale()
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            raise _stale() from exc
+        return True
+
+    return retry_on_conflict(record)
 
 
 class MessageItem(BaseItem, discriminator="predefined_message"):

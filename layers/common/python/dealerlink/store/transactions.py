@@ -9,8 +9,6 @@ it changed nothing, and its conditions are judged afresh.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from dealerlink.adapters.aws import client
 from dealerlink.errors import DealerLinkError
+from dealerlink.retry import retry_on_conflict
 from dealerlink.store.table import check_item_size
 
 if TYPE_CHECKING:
@@ -40,6 +39,10 @@ class TransactionFailedError(Exception):
     def __init__(self, reasons: Sequence[str]) -> None:
         super().__init__(f"transaction cancelled: {', '.join(reasons) or 'unknown'}")
         self.reasons = list(reasons)
+
+
+class _Conflicted(TransactionFailedError):
+    """Cancelled only because another transaction wrote one of the items at that moment."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,11 @@ class Transaction:
     def commit(self, failures: Mapping[Key, DealerLinkError]) -> None:
         if not self.writes:
             return
-        items = [{write.kind: _request(write)} for write in self.writes]
-        for attempt in range(ATTEMPTS):
+        items = cast("list[TransactWriteItemTypeDef]", [{write.kind: _request(write)} for write in self.writes])
+
+        def send(_: int) -> None:
             try:
-                client("dynamodb").transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
+                client("dynamodb").transact_write_items(TransactItems=items)
                 return
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
@@ -90,9 +94,11 @@ class Transaction:
             for write, reason in zip(self.writes, reasons, strict=False):
                 if reason == "ConditionalCheckFailed" and write.key in failures:
                     raise failures[write.key]
-            if "TransactionConflict" not in reasons or attempt == ATTEMPTS - 1:
-                raise TransactionFailedError(reasons)
-            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # jitter, not a secret
+            if "TransactionConflict" in reasons:
+                raise _Conflicted(reasons)
+            raise TransactionFailedError(reasons)
+
+        retry_on_conflict(send, attempts=ATTEMPTS, retry=_Conflicted, pause=0.03)
 
 
 def _request(write: _Write) -> dict[str, Any]:
