@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -170,7 +171,8 @@ def _transcode(request: TranscodeRequest) -> list[dict[str, Any]]:
     bucket = settings().media_bucket
     with tempfile.TemporaryDirectory(prefix="dealerlink-transcode-") as tmp:
         source, out = Path(tmp) / "input", Path(tmp) / "out"
-        client("s3").download_file(bucket, request.input_key, str(source))
+        with source.open("wb") as written:  # streamed: a long video never sits in memory
+            shutil.copyfileobj(client("s3").get_object(Bucket=bucket, Key=request.input_key)["Body"], written)
         info = _probe_file(source)
         job = plan(load_settings())
         rungs = ladder(job, info)
@@ -184,7 +186,8 @@ def _transcode(request: TranscodeRequest) -> list[dict[str, Any]]:
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             key = request.output_prefix + path.relative_to(out).as_posix()
             content_type = _CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-            client("s3").upload_file(str(path), bucket, key, ExtraArgs={"ContentType": content_type})
+            with path.open("rb") as body:
+                client("s3").put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
     return _output_details(f"s3://{bucket}/{request.output_prefix}", job, rungs, info, captures[-1].name)
 
 

@@ -1,7 +1,9 @@
-"""One cached boto3 client per service and process.
+"""One cached AWS client per service and process, made by botocore.
 
-boto3 reads ``AWS_ENDPOINT_URL`` itself, which is how the local stack and tests point every
-client at moto without the code knowing.
+botocore reads ``AWS_ENDPOINT_URL`` itself, which is how the local stack and tests point every
+client at moto without the code knowing. boto3 adds nothing these clients use (resources, S3
+transfers), so it is not loaded for them; botocore is imported at the first client, not when a
+handler module is (a cold start pays for AWS's SDK once, when it first calls AWS).
 """
 
 from __future__ import annotations
@@ -9,19 +11,23 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import boto3
-from botocore.config import Config
-
 from dealerlink.config import settings
-
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
 
 
 @cache
-def _session() -> boto3.session.Session:
+def _session() -> Any:
     """One session per process: its loader parses each service model and the endpoint data
     once, however many clients are made (a session of its own per client parses them again)."""
-    return boto3.session.Session()
+    import botocore.session
+
+    return botocore.session.get_session()
+
+
+@cache
+def _config() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
 
 
 if TYPE_CHECKING:  # the mypy-boto3 stubs type every call; nothing of them ships
@@ -65,7 +71,12 @@ _injected: dict[str, Any] = {}
 
 @cache
 def _client(service: str) -> Any:
-    return _session().client(service, region_name=settings().region, config=_CONFIG)
+    return _session().create_client(service, region_name=settings().region, config=_config())
+
+
+def endpoint_client(service: str, endpoint_url: str) -> Any:
+    """A client of ``service`` on another endpoint (MediaConvert's account endpoint), not cached."""
+    return _session().create_client(service, region_name=settings().region, endpoint_url=endpoint_url, config=_config())
 
 
 def use(service: str, stand_in: Any) -> None:

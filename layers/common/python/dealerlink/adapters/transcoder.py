@@ -20,10 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import boto3
-from botocore.config import Config
-
-from dealerlink.adapters.aws import client
+from dealerlink.adapters.aws import client, endpoint_client
 from dealerlink.config import settings
 from dealerlink.domain.video import APPLICATION
 
@@ -126,10 +123,7 @@ class MediaConvertTranscoder:
 @cache
 def _endpoint_client(endpoint: str) -> Any:
     """A client on an account-specific endpoint (the regional one is the default and works)."""
-    config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10)
-    return boto3.session.Session().client(
-        "mediaconvert", region_name=settings().region, endpoint_url=endpoint, config=config
-    )
+    return endpoint_client("mediaconvert", endpoint)
 
 
 @cache
