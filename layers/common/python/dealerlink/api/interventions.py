@@ -96,6 +96,7 @@ def to_json(item: store.Intervention) -> dict[str, Any]:
 
 
 def _summary(item: store.Intervention) -> dict[str, Any]:
+    """A file as lists show it (:class:`InterventionSummaryOut`): enough to pick it, nothing more."""
     doc = item.fields
     contact = doc.get("contact") or {}
     return {
@@ -262,6 +263,7 @@ def _merged_cursor(before: str, dealerships: list[str]) -> str:
 
 
 def _merged_before(text: str | None, dealerships: list[str]) -> str | None:
+    """The id the merged list's ``cursor`` starts before; a cursor of any other list is a 400."""
     cursor = decode_cursor(text)
     if cursor is None:
         return None

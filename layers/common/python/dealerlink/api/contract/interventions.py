@@ -423,9 +423,8 @@ _FRENCH_FILE = {
         {"label": "Pneus arrière", "urgency": "ok", "price": "0"},
     ],
     "internal_message": {"text": "Client pressé, rappeler avant midi", "contact_me": True},
-    "reply_by": "2099-03-14T18:00:00+01:00",
     "customer_waiting": True,
-}
+}  # no reply_by: a fixed one would not stay within the year ahead it may be
 CREATE_EXAMPLES = {
     "a mechanics worklist": _FRENCH_FILE,
     "from a phone, offline-safe": {
