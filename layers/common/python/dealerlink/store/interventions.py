@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 
 from dealerlink.domain import search
 from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
@@ -289,17 +290,36 @@ def history(
     return list(page), page.last_evaluated_key
 
 
+FILTERS = ("module", "status", "brand", "author_id", "assignee_id")
+"""The attributes a list filters on; each takes several values."""
+
+Filters = Mapping[str, Sequence[str]]
+
+
+def _matching(filters: Filters | None) -> Condition | None:
+    """The server-side filter of a list: every named attribute among its values (``FILTERS`` only)."""
+    condition: Condition | None = None
+    for name in FILTERS:
+        values = (filters or {}).get(name)
+        if not values:
+            continue
+        clause = getattr(Intervention, name).is_in(*values)
+        condition = clause if condition is None else condition & clause
+    return condition
+
+
 def listing_before(
-    dealership_id: str, *, show_closed: bool, before: str | None, limit: int, condition: Any = None
+    dealership_id: str, *, show_closed: bool, before: str | None, limit: int, filters: Filters | None = None
 ) -> list[Intervention]:
-    """Up to ``limit`` files older than the id ``before`` (ULIDs sort by time): the page of one
-    dealership in a list that merges several."""
+    """Up to ``limit`` files older than the id ``before`` (ULIDs sort by time), among ``filters``:
+    the page of one dealership in a list that merges several."""
     index, partition = (
         (Intervention.gsi2, f"DLR#{dealership_id}#INT")
         if show_closed
         else (Intervention.gsi1, f"DLR#{dealership_id}#OPEN")
     )
     key = (Intervention.GSI2SK if show_closed else Intervention.GSI1SK) < before if before else None
+    condition = _matching(filters)
     found: list[Intervention] = []
     for item in index.query(partition, key, scan_index_forward=False, filter_condition=condition, page_size=limit):
         if isinstance(item, Intervention):
@@ -310,9 +330,15 @@ def listing_before(
 
 
 def listing(
-    dealership_id: str, *, show_closed: bool, limit: int, cursor: dict[str, Any] | None, condition: Any = None
+    dealership_id: str,
+    *,
+    show_closed: bool,
+    limit: int,
+    cursor: dict[str, Any] | None,
+    filters: Filters | None = None,
 ) -> tuple[list[Intervention], Any]:
-    """Newest first: the open ones (GSI1) or all (GSI2), filtered server-side by ``condition``."""
+    """Newest first: the open ones (GSI1) or all (GSI2), filtered server-side by ``filters``
+    (attribute -> the values it may have, ``FILTERS`` only)."""
     index, partition = (
         (Intervention.gsi2, f"DLR#{dealership_id}#INT")
         if show_closed
@@ -325,7 +351,11 @@ def listing(
         prefix={f"{name}SK": "", "SK": "INT#"},
     )
     page = index.query(
-        partition, scan_index_forward=False, limit=limit, last_evaluated_key=start, filter_condition=condition
+        partition,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=start,
+        filter_condition=_matching(filters),
     )
     return [item for item in page if isinstance(item, Intervention)], page.last_evaluated_key
 
