@@ -84,7 +84,7 @@ def test_a_generated_client_drives_a_whole_flow(local_stack: RunningStack, dlcli
         "works": works,
     }
     created = call(create, staff, 201, dealership_id=DEMO_DEALERSHIP_ID, body=body_of(create, new_file))
-    assert created.status == "draft" and [w.id for w in created.works] == ["brakes", "wipers"]
+    assert created.status == "waiting_to_send" and [w.id for w in created.works] == ["brakes", "wipers"]
 
     send = operation(dlclient, "sending", "post_dealerships_dealership_id_interventions_intervention_id_send")
     sent = call(

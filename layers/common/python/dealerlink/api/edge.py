@@ -140,7 +140,7 @@ def _from_chalice(exc: ChaliceViewError) -> Response:
 
 
 def route(
-    bp: chalice.Blueprint,
+    bp: Blueprint,
     path: str,
     method: str,
     *,
@@ -174,9 +174,6 @@ def route(
 
     def decorate(fn: View) -> View:
         from dealerlink.api.security import authenticate
-
-        if not isinstance(bp, Blueprint):  # TRANSITION: until every module uses edge.Blueprint
-            bp.__class__ = Blueprint
 
         doc = (fn.__doc__ or fn.__name__).strip()
         summary, _, description = doc.partition("\n")

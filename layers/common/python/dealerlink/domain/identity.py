@@ -28,10 +28,6 @@ DEVICE_ONLY_ROLES = frozenset({Role.TECHNICIAN, Role.AUDITOR})
 # Roles that may use the back office at all (sign in with a password).
 STAFF_ROLES = frozenset(Role) - DEVICE_ONLY_ROLES
 
-CONFIGURATION = (Role.DEALER_MANAGER,)
-BACK_OFFICE = (Role.BACK_OFFICE, Role.DEALER_MANAGER, Role.SALESPERSON)
-READERS = BACK_OFFICE  # who reads a dealership's files and configuration
-
 _PASSWORD_RULES = (
     (re.compile(r".{8,}", re.S), "at least 8 characters"),
     (re.compile(r"[A-Z]"), "a capital letter"),

@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -25,6 +25,7 @@ from dealerlink.domain import search
 from dealerlink.domain.interventions import Status, check_closable, check_deletable, check_editable
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.ids import new_id
+from dealerlink.retry import retry_on_conflict
 from dealerlink.store.table import BaseItem, dealership_pk, json_text, start_key
 from dealerlink.store.transactions import TransactionFailedError, transaction
 
@@ -160,15 +161,16 @@ def create(
         if not item.client_id:
             raise
         # Another attempt with this client id won (or is committing right now): return its file.
-        for attempt in range(5):
-            try:
-                existing = get(item.dealership_id, item.intervention_id)
-            except NotFoundError:
-                time.sleep(0.05 * (attempt + 1))
-                continue
-            _check_replay(existing, item)
-            raise AlreadyCreatedError(existing) from None
-        raise ConflictError("a create with this client_id is in progress; retry", field="client_id") from None
+        in_progress = partial(ConflictError, "a create with this client_id is in progress; retry", field="client_id")
+        existing = retry_on_conflict(
+            lambda _: get(item.dealership_id, item.intervention_id),
+            attempts=5,
+            retry=NotFoundError,
+            pause=0.05,
+            gave_up=in_progress,
+        )
+        _check_replay(existing, item)
+        raise AlreadyCreatedError(existing) from None
     return item
 
 
