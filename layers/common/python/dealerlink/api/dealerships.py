@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel
@@ -10,11 +9,8 @@ from pydantic import BaseModel
 from dealerlink.api import rights
 from dealerlink.api.contract.accounts import DealershipEdit, DealershipOut
 from dealerlink.api.edge import Access, Blueprint, route
-from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.validation import merge, parse
-from dealerlink.errors import NotFoundError, ValidationError
-from dealerlink.store import checklists
-from dealerlink.store.dealerships import get_dealership, save_settings
+from dealerlink.services import dealerships
+from dealerlink.store.dealerships import get_dealership
 
 bp = Blueprint(__name__)
 
@@ -35,22 +31,7 @@ def read_dealership(dealership_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def edit_dealership(dealership_id: str, body: DealershipEdit) -> dict[str, Any]:
     """Change settings with a JSON merge patch (RFC 7396): ``{"version": n, "settings": {...}}``."""
-    version = body.version
-    settings_patch: BaseModel = body.settings
-    patch = settings_patch.model_dump(exclude_unset=True)
-    dealership = get_dealership(dealership_id)
-    current = json.loads(dealership.settings_json)
-    settings = parse(DealershipSettings, merge(current, patch), prefix="settings")
-    for brand, checklist_id in settings.after_sales.default_checklists.items():
-        try:
-            checklist, _ = checklists.find(dealership_id, checklist_id)
-        except NotFoundError:
-            raise ValidationError(
-                f"no checklist {checklist_id!r}", field=f"settings.after_sales.default_checklists.{brand}"
-            ) from None
-        if checklist.brand != brand:
-            raise ValidationError(
-                f"checklist {checklist_id!r} is for {checklist.brand}",
-                field=f"settings.after_sales.default_checklists.{brand}",
-            )
-    return save_settings(dealership, settings, expected_version=version).to_json()
+    settings_patch: BaseModel = body.settings  # a model made from DealershipSettings (merge_patch_of)
+    return dealerships.edit_settings(
+        dealership_id, settings_patch.model_dump(exclude_unset=True), body.version
+    ).to_json()
