@@ -141,3 +141,19 @@ def test_the_main_flows_carry_examples() -> None:
         ("/v1/public/pages/{token}/answers", "post"),
     ]
     assert [flow for flow in wanted if flow not in with_examples] == []
+
+
+def test_creates_a_client_may_replay_document_their_200() -> None:
+    """An offline phone sends a create again with its client_id: the first attempt's answer, 200."""
+    replayable = [
+        (path, op)
+        for path, method, op in OPERATIONS
+        if "201" in op["responses"]
+        and "client_id"
+        in _resolve(op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})).get(
+            "properties", {}
+        )
+    ]
+    assert len(replayable) >= 4  # interventions and media, for staff and phones
+    for path, op in replayable:
+        assert op["responses"]["200"]["content"] == op["responses"]["201"]["content"], path

@@ -66,6 +66,7 @@ class RouteSpec:
     examples: Mapping[str, Any] = field(default_factory=dict, compare=False)
     module: str = ""  # the dealerlink.api module that declares it
     errors: tuple[int, ...] = ()  # error statuses beyond those its access and method imply
+    replayable: bool = False  # a create a client may send again (same client_id): 200, the first's answer
 
 
 ROUTES: list[RouteSpec] = []
@@ -154,6 +155,7 @@ def route(
     media_type: str = "application/json",
     examples: Mapping[str, Any] | None = None,
     errors: tuple[int, ...] = (),
+    replayable: bool = False,
 ) -> Callable[[View], View]:
     """Declare a route: record it in ROUTES and wrap it so errors come out as §6 JSON.
 
@@ -163,7 +165,8 @@ def route(
     as ``body=`` and ``query=``; what the view returns is serialised through ``response``
     (a model instance, or a dict the model validates). ``examples`` (name -> request body)
     go into the OpenAPI document, with ``errors``: statuses the route answers beyond those its
-    access and method imply (a public sign-in's 401).
+    access and method imply (a public sign-in's 401). A ``replayable`` create answers 200 with
+    the first attempt's answer when sent again with its ``client_id`` (offline phones retry).
 
     Example::
 
@@ -180,7 +183,7 @@ def route(
         spec = RouteSpec(
             path, method.upper(), access, summary.strip(), roles, status, tags, body, query, response,
             media_type, inspect.cleandoc(description), dict(examples or {}), fn.__module__.rsplit(".", 1)[-1],
-            errors,
+            errors, replayable,
         )  # fmt: skip
         ROUTES.append(spec)
         wants_principal = "principal" in inspect.signature(fn).parameters

@@ -129,7 +129,7 @@ def _create(dealership_id: str, principal: Principal, body: NewIntervention) -> 
 
 @route(
     bp, BASE, "POST", access=Access.STAFF, roles=rights.FILES, status=201, tags=TAGS,
-    body=NewIntervention, response=InterventionOut, examples=CREATE_EXAMPLES,
+    body=NewIntervention, response=InterventionOut, examples=CREATE_EXAMPLES, replayable=True,
 )  # fmt: skip
 def create_intervention(dealership_id: str, principal: Principal, body: NewIntervention) -> dict[str, Any] | Response:
     """Create an intervention (201); a retry with the same client_id returns it (200)."""
@@ -138,7 +138,7 @@ def create_intervention(dealership_id: str, principal: Principal, body: NewInter
 
 @route(
     bp, "/v1/device/interventions", "POST", access=Access.DEVICE, status=201, tags=("device",),
-    body=NewIntervention, response=InterventionOut, examples=CREATE_EXAMPLES,
+    body=NewIntervention, response=InterventionOut, examples=CREATE_EXAMPLES, replayable=True,
 )  # fmt: skip
 def create_from_phone(principal: Principal, body: NewIntervention) -> dict[str, Any] | Response:
     """Create an intervention from a paired phone (offline-safe with client_id)."""

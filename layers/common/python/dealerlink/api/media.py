@@ -49,6 +49,7 @@ def both(
     body: type[BaseModel] | None = None,
     response: Any = None,
     examples: Mapping[str, Any] | None = None,
+    replayable: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Declare ``fn(dealership_id, intervention_id, principal, **path)`` for staff and for phones,
     both with the same body, answer and examples (the view gets ``body=`` when one is declared)."""
@@ -62,7 +63,9 @@ def both(
 
         for view, name in ((for_staff, "staff"), (for_device, "device")):
             view.__name__, view.__doc__ = f"{fn.__name__}_{name}", fn.__doc__
-        contract: dict[str, Any] = {"status": status, "body": body, "response": response, "examples": examples}
+        contract: dict[str, Any] = {
+            "status": status, "body": body, "response": response, "examples": examples, "replayable": replayable,
+        }  # fmt: skip
         route(bp, STAFF + suffix, method, access=Access.STAFF, roles=roles, tags=("media",), **contract)(for_staff)
         route(bp, DEVICE + suffix, method, access=Access.DEVICE, tags=("device",), **contract)(for_device)
         return fn
@@ -108,7 +111,7 @@ def _upload_json(upload: media.Upload) -> dict[str, Any]:
     return {"media": media_json(upload.item), "upload": upload.instructions}
 
 
-@both("", "POST", status=201, body=UploadRequest, response=MediaUploadOut, examples=EXAMPLES)
+@both("", "POST", status=201, body=UploadRequest, response=MediaUploadOut, examples=EXAMPLES, replayable=True)
 def create_upload(
     dealership_id: str, intervention_id: str, principal: Principal, body: UploadRequest
 ) -> dict[str, Any] | Response:

@@ -97,6 +97,8 @@ def _operation(spec: RouteSpec, names: dict[tuple[Any, str], str], defs: dict[st
     responses: dict[str, Any] = {str(spec.status): {"description": "success", "content": _content(spec, names)}}
     if spec.status == 204:
         responses["204"] = {"description": "done, nothing to answer"}
+    if spec.replayable:
+        responses["200"] = {"description": "sent again with its client_id: what the first attempt made", "content": _content(spec, names)}
     for status in _error_statuses(spec):
         responses[str(status)] = {"description": _MESSAGES[status], **error}
     op: dict[str, Any] = {
