@@ -98,7 +98,10 @@ def _operation(spec: RouteSpec, names: dict[tuple[Any, str], str], defs: dict[st
     if spec.status == 204:
         responses["204"] = {"description": "done, nothing to answer"}
     if spec.replayable:
-        responses["200"] = {"description": "sent again with its client_id: what the first attempt made", "content": _content(spec, names)}
+        responses["200"] = {
+            "description": "sent again with its client_id: what the first attempt made",
+            "content": _content(spec, names),
+        }
     for status in _error_statuses(spec):
         responses[str(status)] = {"description": _MESSAGES[status], **error}
     op: dict[str, Any] = {

@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 
 from dealerlink.errors import ConflictError
 from dealerlink.ids import new_id
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, condition_failure_as, dealership_pk
 
 
 class Customer(BaseItem, discriminator="customer"):
@@ -84,7 +83,8 @@ def get(dealership_id: str, customer_id: str) -> Customer | None:
 
 def set_preferences(customer: Customer, *, block_email: bool, block_sms: bool, expected_version: int) -> Customer:
     """Record the customer's opt-outs if nobody changed the customer since ``expected_version``."""
-    try:
+    stale = ConflictError("the customer changed meanwhile; reload and retry", field="version", code="stale_version")
+    with condition_failure_as(stale):
         customer.update(
             actions=[
                 Customer.block_email.set(block_email),
@@ -93,10 +93,4 @@ def set_preferences(customer: Customer, *, block_email: bool, block_sms: bool, e
             ],
             condition=Customer.version == expected_version,
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ConflictError(
-                "the customer changed meanwhile; reload and retry", field="version", code="stale_version"
-            ) from exc
-        raise
     return customer

@@ -7,11 +7,10 @@ import json
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 
 from dealerlink.domain.dealerships import DealershipSettings
 from dealerlink.errors import ConflictError, NotFoundError
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, condition_failure_as, dealership_pk
 
 PROFILE_SK = "PROFILE"
 
@@ -68,7 +67,8 @@ def get_dealership(dealership_id: str) -> Dealership:
 
 def save_settings(dealership: Dealership, settings: DealershipSettings, expected_version: int) -> Dealership:
     """Replace the settings if nobody changed them since ``expected_version`` (else 409)."""
-    try:
+    stale = ConflictError("the settings changed meanwhile; reload and retry", field="version", code="stale_version")
+    with condition_failure_as(stale):
         dealership.update(
             actions=[
                 Dealership.settings_json.set(settings.model_dump_json()),
@@ -76,10 +76,4 @@ def save_settings(dealership: Dealership, settings: DealershipSettings, expected
             ],
             condition=Dealership.version == expected_version,
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ConflictError(
-                "the settings changed meanwhile; reload and retry", field="version", code="stale_version"
-            ) from exc
-        raise
     return dealership

@@ -21,14 +21,13 @@ from functools import partial
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from dealerlink.domain.media import MediaKind, MediaLimits, MediaRef, MediaStatus, PhotoVersion, Visibility
 from dealerlink.domain.video import VideoInfo, VideoOutputs
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.retry import NotYet, retry_on_conflict
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, condition_failure_as, dealership_pk
 from dealerlink.store.transactions import transaction
 
 REJECTED_KEPT_SECONDS = 7 * 24 * 3600  # a rejected upload's reason stays a week, then TTL removes it
@@ -251,17 +250,12 @@ def _change(item: Media, actions: list[Any], condition: Condition | None = None)
     """Update the medium if nobody changed it since it was read (else 409)."""
     expected = item.revision
     guard = Media.revision == expected
-    try:
+    stale = ConflictError("the medium changed meanwhile; reload and retry", field="media_id", code="stale_media")
+    with condition_failure_as(stale):
         item.update(
             actions=[*actions, Media.revision.set(expected + 1), Media.updated_at.set(_now())],
             condition=guard if condition is None else guard & condition,
         )
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise ConflictError(
-                "the medium changed meanwhile; reload and retry", field="media_id", code="stale_media"
-            ) from exc
-        raise
     return item
 
 

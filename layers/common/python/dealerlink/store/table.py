@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import DiscriminatorAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from dealerlink.errors import InvalidCursorError, PayloadTooLargeError
+from dealerlink.errors import DealerLinkError, InvalidCursorError, PayloadTooLargeError
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
@@ -165,3 +167,15 @@ class BaseItem(Model):
         """Write the item once it is known to fit (store.transactions checks transactions' items)."""
         check_item_size(self)
         return super().save(condition, add_version_condition=add_version_condition)
+
+
+@contextmanager
+def condition_failure_as(error: DealerLinkError) -> Iterator[None]:
+    """A write whose condition failed (someone changed the item first) raises ``error``, the
+    409 naming what to reload; any other failure passes unchanged."""
+    try:
+        yield
+    except (UpdateError, PutError, DeleteError) as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            raise error from exc
+        raise

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError
 
 from dealerlink.domain.templates import PredefinedMessage, Scope, TemplateParts
 from dealerlink.errors import ConflictError, NotFoundError
 from dealerlink.retry import retry_on_conflict
-from dealerlink.store.table import BaseItem, dealership_pk
+from dealerlink.store.table import BaseItem, condition_failure_as, dealership_pk
 
 
 def owner_pk(scope: Scope, owner_id: str) -> str:
@@ -140,7 +140,7 @@ def set_image(item: PageTemplateItem, slot: str, image: dict[str, Any], *, only_
         if only_if_image is not None and images.get(slot, {}).get("image_id") != only_if_image:
             return False
         expected = int(current.version)
-        try:
+        with condition_failure_as(_stale()):
             current.update(
                 actions=[
                     PageTemplateItem.images.set(json.dumps({**images, slot: image})),
@@ -149,10 +149,6 @@ def set_image(item: PageTemplateItem, slot: str, image: dict[str, Any], *, only_
                 ],
                 condition=PageTemplateItem.version == expected,
             )
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise _stale() from exc
         return True
 
     return retry_on_conflict(record)

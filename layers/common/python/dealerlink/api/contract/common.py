@@ -83,6 +83,17 @@ class Money(Out):
     currency: str = Field(examples=["EUR"], min_length=3, max_length=3)
 
 
+class ContactOut(Out):
+    """A customer's contact as saved on a file or a reminder: a field left out is null."""
+
+    title: str | None = None
+    last_name: str | None = None
+    first_name: str | None = None
+    email: str | None = None
+    phone: str | None = Field(None, description="E.164")
+    language: str | None = None
+
+
 class ErrorDetail(Out):
     code: str = Field(description="stable snake_case code", examples=["invalid"])
     message: str = Field(description="for a person")

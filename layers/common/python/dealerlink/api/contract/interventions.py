@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
 
-from dealerlink.api.contract.common import Body, ListQuery, Money, Out
+from dealerlink.api.contract.common import Body, ContactOut, ListQuery, Money, Out
 from dealerlink.api.contract.media import MediaOut
 from dealerlink.domain.interventions import MODULES, Contact, InternalMessage, Status, Vehicle
 from dealerlink.domain.validation import NotNull
@@ -229,17 +229,6 @@ class VehicleOut(Out):
     model: str | None
     mileage: int | None
     first_registration: str | None = Field(description="YYYY-MM-DD")
-
-
-class ContactOut(Out):
-    """As saved: a field left out is null."""
-
-    title: str | None = None
-    last_name: str | None = None
-    first_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    language: str | None = None
 
 
 class InternalMessageOut(Out):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
-from dealerlink.api.contract.common import Body, Out, WholeListQuery
+from dealerlink.api.contract.common import Body, ContactOut, Out, WholeListQuery
 from dealerlink.domain.interventions import Contact, Vehicle
 from dealerlink.domain.validation import NotNull
 from dealerlink.domain.worklist import MAX_WORKS
@@ -135,15 +135,6 @@ class ReminderSummaryOut(Out):
     version: int
 
 
-class ReminderContactOut(Out):
-    title: str | None = None
-    last_name: str | None = None
-    first_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    language: str | None = None
-
-
 class ReminderWorkOut(Out):
     id: str
     label: str
@@ -164,7 +155,7 @@ class ReminderOut(ReminderSummaryOut):
     brand: str
     work_report_id: str | None = Field(description="null for a manual reminder")
     intervention_id: str | None = Field(description="the file whose public media the page shows")
-    contact: ReminderContactOut
+    contact: ContactOut
     works: list[ReminderWorkOut]
     interventions: list[str]
     outcome: Outcome | None
@@ -175,4 +166,4 @@ class ReminderOut(ReminderSummaryOut):
     scheduled: bool = Field(description="a send is scheduled for this version")
 
 
-CONTACT_FIELDS = tuple(ReminderContactOut.model_fields)
+CONTACT_FIELDS = tuple(ContactOut.model_fields)
