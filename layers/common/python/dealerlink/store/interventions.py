@@ -376,3 +376,11 @@ def get_many(dealership_id: str, ids: list[str]) -> list[Intervention]:
     keys = [(dealership_pk(dealership_id), f"INT#{i}") for i in ids]
     by_id = {item.intervention_id: item for item in Intervention.batch_get(keys)}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def answers_of(item: Intervention) -> dict[str, bool] | None:
+    """The file's answers (work id → approved), once answered; none before."""
+    if not item.answers:
+        return None
+    loaded: dict[str, bool] = json.loads(item.answers)
+    return loaded
