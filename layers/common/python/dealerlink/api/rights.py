@@ -12,6 +12,11 @@ from dealerlink.domain.identity import Role
 CONFIGURATION = (Role.DEALER_MANAGER,)
 """Settings, users, devices, checklists, templates and predefined messages."""
 
+TEMPLATES = (Role.DEALER_MANAGER, Role.GROUP_MANAGER)
+"""Save, delete and add images to page templates; which ones (a dealership's or its group's) is
+decided by the use case, since a group manager edits the group's and a dealer manager the
+dealership's (F-9.5)."""
+
 READ = (Role.BACK_OFFICE, Role.DEALER_MANAGER, Role.SALESPERSON)
 """Read a dealership's files, media, reminders and configuration."""
 

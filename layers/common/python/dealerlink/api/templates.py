@@ -13,7 +13,6 @@ from typing import Any
 
 from chalice import Response
 
-from dealerlink.adapters import storage
 from dealerlink.api import rights
 from dealerlink.api.contract.common import Page, WholeListQuery
 from dealerlink.api.contract.templates import (
@@ -31,65 +30,22 @@ from dealerlink.api.contract.templates import (
     TemplateSave,
 )
 from dealerlink.api.edge import Access, Blueprint, html_response, per_request, route
-from dealerlink.domain.dealerships import DealershipSettings
-from dealerlink.domain.identity import Principal, Role
-from dealerlink.domain.templates import PredefinedMessage, Scope, TemplateParts, message_text, parse_template_key
-from dealerlink.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from dealerlink.ids import new_id
+from dealerlink.domain.identity import Principal
+from dealerlink.domain.templates import PredefinedMessage, TemplateParts
 from dealerlink.pages.headers import PAGE_HEADERS
-from dealerlink.store import templates as store
-from dealerlink.store.dealerships import get_dealership
+from dealerlink.services import templates
+from dealerlink.store.dealerships import Dealership, get_dealership
 
 bp = Blueprint(__name__)
 TEMPLATES = "/v1/dealerships/{dealership_id}/templates"
 TEMPLATE = TEMPLATES + "/{template_key}"
 MESSAGES = "/v1/dealerships/{dealership_id}/messages"
 MESSAGE = MESSAGES + "/{message_id}"
-EDITORS = (Role.DEALER_MANAGER, Role.GROUP_MANAGER)
 
 
-def _dealership(dealership_id: str) -> Any:
+def _dealership(dealership_id: str) -> Dealership:
+    """The dealership, read once per request (the edge may have read it already)."""
     return per_request(f"dealership#{dealership_id}", lambda: get_dealership(dealership_id))
-
-
-def _settings(dealership_id: str) -> DealershipSettings:
-    settings: DealershipSettings = _dealership(dealership_id).settings
-    return settings
-
-
-def _owner(dealership_id: str, principal: Principal, scope: Scope | None, *, editing: bool) -> tuple[Scope, str]:
-    """Whose template the request is about: the dealership's, or with ?scope=group its group's."""
-    if scope in (None, Scope.DEALERSHIP):
-        if editing and Role.DEALER_MANAGER not in principal.roles:
-            raise ForbiddenError("a dealership's templates are edited by its dealer managers", code="not_allowed")
-        return Scope.DEALERSHIP, dealership_id
-    group_id = _dealership(dealership_id).group_id
-    if group_id is None:
-        raise ValidationError("this dealership belongs to no group", field="scope", code="no_group")
-    if editing and Role.GROUP_MANAGER not in principal.roles:
-        raise ForbiddenError("group templates are edited by group managers", field="scope", code="not_allowed")
-    return Scope.GROUP, str(group_id)
-
-
-def _key(dealership_id: str, template_key: str) -> str:
-    parse_template_key(template_key, {b.code for b in _settings(dealership_id).brands})
-    return template_key
-
-
-def effective_template(dealership_id: str, template_key: str) -> store.PageTemplateItem | None:
-    """The template the customer gets: the dealership's own, else its group's."""
-    own = store.find_template(Scope.DEALERSHIP, dealership_id, template_key)
-    if own is not None:
-        return own
-    group_id = get_dealership(dealership_id).group_id
-    return store.find_template(Scope.GROUP, group_id, template_key) if group_id else None
-
-
-def _read(dealership_id: str, key: str, principal: Principal, scope: Scope | None) -> store.PageTemplateItem | None:
-    """With a ``scope``, that owner's template; without, the one the customer would get."""
-    if scope is None:
-        return effective_template(dealership_id, key)
-    return store.find_template(*_owner(dealership_id, principal, scope, editing=False), key)
 
 
 TEMPLATE_PARTS = {
@@ -107,11 +63,8 @@ TEMPLATE_PARTS = {
 )  # fmt: skip
 def list_templates(dealership_id: str, query: WholeListQuery) -> dict[str, Any]:
     """The dealership's templates, then its group's."""
-    found = [t.to_json() for t in store.templates_of(Scope.DEALERSHIP, dealership_id)]
-    group_id = _dealership(dealership_id).group_id
-    if group_id:
-        found += [t.to_json() for t in store.templates_of(Scope.GROUP, group_id)]
-    return {"items": found, "next_cursor": None}
+    found = templates.list_templates(_dealership(dealership_id))
+    return {"items": [t.to_json() for t in found], "next_cursor": None}
 
 
 @route(
@@ -120,14 +73,11 @@ def list_templates(dealership_id: str, query: WholeListQuery) -> dict[str, Any]:
 )  # fmt: skip
 def read_template(dealership_id: str, template_key: str, principal: Principal, query: ScopeQuery) -> dict[str, Any]:
     """One template (``?scope=group`` for the group's; else the one the customer would get)."""
-    found = _read(dealership_id, _key(dealership_id, template_key), principal, query.scope)
-    if found is None:
-        raise NotFoundError("no such template", field="template_key")
-    return found.to_json()
+    return templates.read(_dealership(dealership_id), template_key, principal, query.scope).to_json()
 
 
 @route(
-    bp, TEMPLATE, "PUT", access=Access.STAFF, roles=EDITORS, tags=("templates",),
+    bp, TEMPLATE, "PUT", access=Access.STAFF, roles=rights.TEMPLATES, tags=("templates",),
     body=TemplateSave, query=ScopeQuery, response=TemplateOut,
     examples={**TEMPLATE_PARTS, "an edit": {"text": "We are here for you.", "version": 1}},
 )  # fmt: skip
@@ -135,26 +85,22 @@ def save_template(
     dealership_id: str, template_key: str, principal: Principal, body: TemplateSave, query: ScopeQuery
 ) -> dict[str, Any]:
     """Save the parts (``version`` of the template edited; none for a new one)."""
-    key = _key(dealership_id, template_key)
-    scope, owner = _owner(dealership_id, principal, query.scope, editing=True)
-    return store.save_template(scope, owner, key, body.parts(), principal.subject, body.version).to_json()
+    dealership = _dealership(dealership_id)
+    return templates.save(dealership, template_key, principal, query.scope, body.parts(), body.version).to_json()
 
 
 @route(
-    bp, TEMPLATE, "DELETE", access=Access.STAFF, roles=EDITORS, tags=("templates",),
+    bp, TEMPLATE, "DELETE", access=Access.STAFF, roles=rights.TEMPLATES, tags=("templates",),
     query=ScopeQuery, response=TemplateDeleted,
 )  # fmt: skip
 def delete_template(dealership_id: str, template_key: str, principal: Principal, query: ScopeQuery) -> dict[str, Any]:
     """Remove a template and its images: the group's (or the default page) shows again."""
-    key = _key(dealership_id, template_key)
-    scope, owner = _owner(dealership_id, principal, query.scope, editing=True)
-    store.delete_template(scope, owner, key)
-    storage.delete_prefix(f"templates/{scope.value}/{owner}/{key}/")
+    key = templates.delete(_dealership(dealership_id), template_key, principal, query.scope)
     return {"template_key": key, "deleted": True}
 
 
 @route(
-    bp, TEMPLATE + "/images", "POST", access=Access.STAFF, roles=EDITORS, status=201, tags=("templates",),
+    bp, TEMPLATE + "/images", "POST", access=Access.STAFF, roles=rights.TEMPLATES, status=201, tags=("templates",),
     body=ImageUpload, query=ScopeQuery, response=TemplateImageSigned,
     examples={"a banner": {"slot": "banner", "content_type": "image/jpeg", "size": 200_000}},
 )  # fmt: skip
@@ -162,22 +108,10 @@ def upload_template_image(
     dealership_id: str, template_key: str, principal: Principal, body: ImageUpload, query: ScopeQuery
 ) -> dict[str, Any]:
     """Sign the upload of the banner or promotional image (``slot``, ``content_type``, ``size``)."""
-    from dealerlink.services.template_images import image_prefix
-
-    key = _key(dealership_id, template_key)
-    scope, owner = _owner(dealership_id, principal, query.scope, editing=True)
-    item = store.find_template(scope, owner, key)
-    if item is None:
-        raise ConflictError("save the template before adding images", field="template_key", code="no_template")
-    slot, image_id = body.slot.value, new_id()
-    previous = item.image_map.get(slot)
-    store.set_image(item, slot, {"image_id": image_id, "status": "uploading"})
-    if previous:
-        storage.delete_prefix(image_prefix(scope, owner, key, slot, previous["image_id"]))
-    upload = storage.signed_post(
-        image_prefix(scope, owner, key, slot, image_id) + "original", body.content_type, body.size
+    signed = templates.sign_image_upload(
+        _dealership(dealership_id), template_key, principal, query.scope, body.slot, body.content_type, body.size
     )
-    return {"template": item.to_json(), "upload": upload}
+    return {"template": signed.template.to_json(), "upload": signed.upload}
 
 
 @route(
@@ -188,11 +122,7 @@ def preview_template(
     dealership_id: str, template_key: str, principal: Principal, body: TemplateParts, query: ScopeQuery
 ) -> Response:
     """A sample customer page (HTML) with the parts sent (and the saved images), nothing saved."""
-    from dealerlink.services.pages import sample_page
-
-    key = _key(dealership_id, template_key)
-    saved = _read(dealership_id, key, principal, query.scope)
-    html = sample_page(_settings(dealership_id), key, body, saved.image_map if saved else {})
+    html = templates.preview(_dealership(dealership_id), template_key, principal, query.scope, body)
     return html_response(html, PAGE_HEADERS)  # the headers CloudFront gives pages
 
 
@@ -211,10 +141,8 @@ MESSAGE_EXAMPLE = {
 )  # fmt: skip
 def list_messages(dealership_id: str, query: MessagesQuery) -> dict[str, Any]:
     """The predefined messages (``?module=`` keeps those of one module and those of every module)."""
-    found = [m.to_json() for m in store.messages_of(dealership_id)]
-    if query.module:
-        found = [m for m in found if m["module"] in (None, query.module)]
-    return {"items": sorted(found, key=lambda m: str(m["name"]).lower()), "next_cursor": None}
+    found = templates.messages(dealership_id, query.module)
+    return {"items": [m.to_json() for m in found], "next_cursor": None}
 
 
 @route(
@@ -223,7 +151,7 @@ def list_messages(dealership_id: str, query: MessagesQuery) -> dict[str, Any]:
 )  # fmt: skip
 def create_message(dealership_id: str, body: PredefinedMessage) -> dict[str, Any]:
     """A new predefined message: name, optional module, a text per language."""
-    return store.save_message(dealership_id, new_id(), body, None).to_json()
+    return templates.create_message(dealership_id, body).to_json()
 
 
 @route(
@@ -232,11 +160,11 @@ def create_message(dealership_id: str, body: PredefinedMessage) -> dict[str, Any
 )  # fmt: skip
 def read_message(dealership_id: str, message_id: str, query: MessageQuery) -> dict[str, Any]:
     """One predefined message; ``?language=`` adds the text a customer of that language gets."""
-    found = store.get_message(dealership_id, message_id)
+    found = templates.read_message(dealership_id, message_id)
     body = found.to_json()
     if query.language is not None:
-        texts: dict[str, str] = {str(k): v for k, v in found.message.texts.items()}
-        body["preview"] = message_text(texts, query.language, _settings(dealership_id).default_language)
+        default_language = _dealership(dealership_id).settings.default_language
+        body["preview"] = templates.message_preview(found, query.language, default_language)
     return body
 
 
@@ -247,8 +175,7 @@ def read_message(dealership_id: str, message_id: str, query: MessageQuery) -> di
 )  # fmt: skip
 def edit_message(dealership_id: str, message_id: str, body: MessageEdit) -> dict[str, Any]:
     """Replace a predefined message (``version`` required)."""
-    store.get_message(dealership_id, message_id)
-    return store.save_message(dealership_id, message_id, body.message(), body.version).to_json()
+    return templates.edit_message(dealership_id, message_id, body.message(), body.version).to_json()
 
 
 @route(
@@ -256,5 +183,5 @@ def edit_message(dealership_id: str, message_id: str, body: MessageEdit) -> dict
 )
 def delete_message(dealership_id: str, message_id: str) -> dict[str, Any]:
     """Remove a predefined message."""
-    store.delete_message(dealership_id, message_id)
+    templates.delete_message(dealership_id, message_id)
     return {"id": message_id, "deleted": True}
