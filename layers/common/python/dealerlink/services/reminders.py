@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from dealerlink.adapters import scheduler
@@ -31,7 +31,6 @@ from dealerlink.domain.sending import new_token
 from dealerlink.domain.work_reports import PlannedWork, parse_planned_works
 from dealerlink.errors import ConflictError, NotFoundError, ValidationError
 from dealerlink.ids import new_id
-from dealerlink.pages import view as v
 from dealerlink.store import reminders as store
 from dealerlink.store.dealerships import get_dealership
 from dealerlink.store.interventions import Intervention
@@ -41,6 +40,9 @@ from dealerlink.store.table import BaseItem
 from dealerlink.store.transactions import transaction
 
 Reminder = store.Reminder
+
+if TYPE_CHECKING:
+    from dealerlink.pages import view as v
 
 
 def today_of(settings: DealershipSettings, now: datetime | None = None) -> date:
@@ -242,12 +244,16 @@ def deliver(item: Reminder, settings: DealershipSettings, actor: str, send_day: 
 
 
 def _customer(contact: dict[str, Any]) -> v.Customer:
+    from dealerlink.pages import view as v  # rendering only: the sweep never loads it
+
     return v.Customer(
         title=contact.get("title"), first_name=contact.get("first_name"), last_name=contact.get("last_name")
     )
 
 
 def _vehicle(raw: dict[str, Any]) -> v.Vehicle:
+    from dealerlink.pages import view as v  # rendering only: the sweep never loads it
+
     return v.Vehicle(plate=raw.get("plate"), make=raw.get("make"), model=raw.get("model"), mileage=raw.get("mileage"))
 
 
@@ -257,6 +263,7 @@ def language_of(item: Reminder, settings: DealershipSettings) -> str:
 
 def ready_messages(item: Reminder, settings: DealershipSettings, token: str, kinds: Iterable[str]) -> list[OutboxItem]:
     """ "Works to plan for your vehicle" by email and/or SMS, in the customer's language."""
+    from dealerlink.pages import view as v  # rendering only: the sweep never loads it
     from dealerlink.services.messages import ready_outbox
     from dealerlink.services.pages import brand_of, dealer
 
@@ -279,6 +286,7 @@ def ready_messages(item: Reminder, settings: DealershipSettings, token: str, kin
 
 def page_view(item: Reminder, settings: DealershipSettings, token: str, found: Any = None) -> v.PageView:
     """The reminder's customer page (F-6.9), with the public media ``found`` (services.pages.PublicMedia)."""
+    from dealerlink.pages import view as v  # rendering only: the sweep never loads it
     from dealerlink.services.pages import brand_of, dealer, planned_view
 
     brand = brand_of(settings, item.brand)
@@ -335,6 +343,7 @@ def team(item: Reminder, settings: DealershipSettings, event: v.StaffEvent) -> l
     """F-11.1 for reminders: the dealership's event addresses hear of the customer's action."""
     from dealerlink.config import settings as config
     from dealerlink.domain.sending import team_recipients
+    from dealerlink.pages import view as v  # rendering only: the sweep never loads it
     from dealerlink.services.messages import staff_outbox
 
     contact = item.contact_fields
