@@ -69,7 +69,7 @@ template: $(VENV)/.installed $(SAM_VENV)/.installed
 	$(SAM) validate --lint --template template.yaml
 	$(PY) -m devstack.routes --check
 
-unit integration e2e: $(LOCAL_STACK) $(CHROMIUM)
+unit integration e2e: $(LOCAL_STACK) $(CHROMIUM) $(SAM_VENV)/.installed
 	$(PY) -m pytest tests/$@
 
 # Lighthouse (npm) scores the customer page in the bench; it stays out of the repository.

@@ -1,8 +1,9 @@
 """Keep the API's two generated contracts in step with the Chalice app's route table.
 
-- template.yaml: ApiFunction's ``Events`` (one ``Api`` event per route) between the
-  ``BEGIN ROUTES``/``END ROUTES`` markers, so API Gateway routes every Chalice route with the
-  ``resourcePath`` Chalice dispatches on;
+- template.yaml: the API's ``DefinitionBody`` between the ``BEGIN ROUTES``/``END ROUTES``
+  markers: one ``aws_proxy`` integration per route, so API Gateway routes every Chalice route
+  with the ``resourcePath`` Chalice dispatches on, and the function needs one permission (one
+  SAM ``Api`` event per route made one each, past Lambda's 20 KB policy limit);
 - infra/openapi.json: the OpenAPI document clients and fuzzers read;
 - dealerlink/api/index.py: which module declares each route, so the API function mounts
   routes without importing their modules (``edge.mount``).
@@ -84,14 +85,36 @@ def event_name(path: str, method: str) -> str:
     return method.capitalize() + "".join(words)
 
 
-def render_events(routes: list[tuple[str, str]], indent: str) -> str:
-    lines = [f"{indent}# BEGIN ROUTES (generated from the Chalice app: python -m devstack.routes --write)"]
+INTEGRATION = (
+    "{ type: aws_proxy, httpMethod: POST, uri: !Sub 'arn:${AWS::Partition}:apigateway:${AWS::Region}:"
+    "lambda:path/2015-03-31/functions/${ApiFunction.Arn}/invocations' }"
+)
+
+
+def render_definition(routes: list[tuple[str, str]], indent: str) -> str:
+    """The API's OpenAPI definition for API Gateway: every route to the API function."""
+    lines = [
+        f"{indent}# BEGIN ROUTES (generated from the Chalice app: python -m devstack.routes --write)",
+        f"{indent}openapi: 3.0.1",
+        f"{indent}info: {{ title: !Sub 'dealerlink-${{StageName}}-api', version: '1' }}",
+        f"{indent}paths:",
+    ]
+    by_path: dict[str, list[str]] = {}
     for path, method in routes:
-        lines += [
-            f"{indent}{event_name(path, method)}:",
-            f"{indent}  Type: Api",
-            f"{indent}  Properties: {{ RestApiId: !Ref Api, Path: '{path}', Method: {method} }}",
-        ]
+        by_path.setdefault(path, []).append(method)
+    for path in sorted(by_path):
+        lines.append(f"{indent}  '{path}':")
+        params = re.findall(r"{(\w+)}", path)
+        for method in sorted(by_path[path]):
+            lines.append(f"{indent}    {method.lower()}:")
+            lines.append(f"{indent}      operationId: {event_name(path, method)}")
+            if params:
+                lines.append(f"{indent}      parameters:")
+                lines += [
+                    f"{indent}        - {{ name: {p}, in: path, required: true, schema: {{ type: string }} }}"
+                    for p in params
+                ]
+            lines.append(f"{indent}      x-amazon-apigateway-integration: {INTEGRATION}")
     lines.append(f"{indent}# END ROUTES")
     return "\n".join(lines) + "\n"
 
@@ -102,7 +125,7 @@ def expected_template(text: str) -> str:
         raise SystemExit("template.yaml has no BEGIN ROUTES/END ROUTES block")
     return (
         text[: match.start()]
-        + render_events(sorted((r.path, r.method) for r in route_table()), match["indent"])
+        + render_definition(sorted((r.path, r.method) for r in route_table()), match["indent"])
         + text[match.end() :]
     )
 

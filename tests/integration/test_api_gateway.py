@@ -1,7 +1,7 @@
 """Every Chalice route is reachable through the API Gateway SAM deploys.
 
-The events are built the way API Gateway (REST, Lambda proxy) builds them from the
-``Api`` events of template.yaml: the resource path is the template's ``Path``, which is
+The events are built the way API Gateway (REST, Lambda proxy) builds them from the API's
+``DefinitionBody`` in template.yaml: the resource path is the definition's path, which is
 what Chalice dispatches on. A route missing from the template, or declared with another
 path or method, fails here.
 """
@@ -20,8 +20,14 @@ from functions.api.app import app
 
 
 def _api_events() -> list[tuple[str, str]]:
-    events = load_template()["Resources"]["ApiFunction"]["Properties"]["Events"]
-    return sorted((e["Properties"]["Path"], e["Properties"]["Method"]) for e in events.values() if e["Type"] == "Api")
+    """(path, method) of every operation of the API's definition that integrates the function."""
+    paths = load_template()["Resources"]["Api"]["Properties"]["DefinitionBody"]["paths"]
+    return sorted(
+        (path, method.upper())
+        for path, methods in paths.items()
+        for method, op in methods.items()
+        if op["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
+    )
 
 
 def api_gateway_event(resource: str, method: str, body: str | None = None) -> dict[str, Any]:

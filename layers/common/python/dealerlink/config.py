@@ -30,6 +30,7 @@ class Settings:
     sender_email: str
     site_url: str
     backoffice_url: str
+    backoffice_origin: str  # the one browser origin allowed to call the API (CORS)
 
 
 @lru_cache(maxsize=1)
@@ -54,4 +55,5 @@ def settings() -> Settings:
         sender_email=env("SENDER_EMAIL", "no-reply@dealerlink.example"),
         site_url=env("SITE_URL", "https://links.dealerlink.example"),
         backoffice_url=env("BACKOFFICE_URL", "https://app.dealerlink.example"),
+        backoffice_origin=env("BACKOFFICE_ORIGIN", "https://app.dealerlink.example"),
     )

@@ -392,8 +392,7 @@ def install(app: Chalice) -> None:
             correlation_id=context.get("requestId"), route=context.get("resourcePath"), method=event.method
         )
         try:
-            response = get_response(event)
-            response = _reformat_chalice_errors(response)
+            response = _with_cors(event, _reformat_chalice_errors(get_response(event)))
             logger.info("request", extra={"status": response.status_code})
             metrics.add_metric(name="Requests", unit="Count", value=1)
             if response.status_code >= 500:
@@ -402,6 +401,19 @@ def install(app: Chalice) -> None:
         finally:
             metrics.flush_metrics()
             logger.thread_safe_remove_keys(_LOG_KEYS)
+
+
+def _with_cors(request: Request, response: Response) -> Response:
+    """The console's origin may read the answer (API Gateway answers its preflight); any other
+    origin gets no CORS header, so browsers keep the answer from it."""
+    from dealerlink.config import settings
+
+    origin: str | None = request.headers.get("origin") if request.headers else None
+    if origin and origin == settings().backoffice_origin:
+        response.headers.update(
+            {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
+        )
+    return response
 
 
 def _reformat_chalice_errors(response: Response) -> Response:
