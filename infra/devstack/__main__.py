@@ -6,7 +6,7 @@ import logging
 import os
 import signal
 import sys
-import threading
+import time
 
 from devstack.stack import Ports, System
 
@@ -14,9 +14,12 @@ from devstack.stack import Ports, System
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
-    stopping = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    # A plain flag, not a threading.Event: a handler that sets an Event can deadlock when the
+    # signal lands while the main thread holds the Event's own lock (entering or leaving wait),
+    # as a Ctrl-C right after READY did.
+    asked: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: asked.append(signum))
+    signal.signal(signal.SIGTERM, lambda signum, _frame: asked.append(signum))
 
     system = System(Ports.from_env()).start()
     print("DealerLink is running locally:", flush=True)
@@ -26,7 +29,8 @@ def main() -> int:
     for name, value in system.demo.items():
         print(f"  {name:<18} {value}", flush=True)
     print("READY (Ctrl-C stops)", flush=True)
-    stopping.wait()
+    while not asked:
+        time.sleep(0.1)
     print("stopping…", flush=True)
     system.stop()
     print("stopped", flush=True)

@@ -87,7 +87,7 @@ def event_name(path: str, method: str) -> str:
 
 INTEGRATION = (
     "{ type: aws_proxy, httpMethod: POST, uri: !Sub 'arn:${AWS::Partition}:apigateway:${AWS::Region}:"
-    "lambda:path/2015-03-31/functions/${ApiFunction.Arn}/invocations' }"
+    "lambda:path/2015-03-31/functions/${ApiFunction.Alias}/invocations' }"
 )
 
 

@@ -45,6 +45,13 @@ def test_the_api_function_needs_at_most_three_permissions(translated: dict[str, 
     assert all(p["Properties"]["Principal"] == "apigateway.amazonaws.com" for p in permissions)
 
 
+def test_the_api_function_starts_from_a_snapshot(translated: dict[str, Any]) -> None:
+    function = translated["ApiFunction"]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert function["Runtime"] == "python3.13"
+    assert translated["ApiFunctionAliaslive"]["Type"] == "AWS::Lambda::Alias"
+
+
 def test_every_route_of_the_app_is_integrated(translated: dict[str, Any]) -> None:
     (body,) = [r["Properties"]["Body"] for r in translated.values() if r["Type"] == "AWS::ApiGateway::RestApi"]
     integrated = sorted(
@@ -52,7 +59,7 @@ def test_every_route_of_the_app_is_integrated(translated: dict[str, Any]) -> Non
         for path, methods in body["paths"].items()
         for method, op in methods.items()
         if method != "options" and op["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
-        and _refers_to(op["x-amazon-apigateway-integration"]["uri"], "ApiFunction.Arn")
+        and _refers_to(op["x-amazon-apigateway-integration"]["uri"], "ApiFunctionAliaslive")
     )  # fmt: skip
     assert integrated == sorted((path, method) for path, methods in app.routes.items() for method in methods)
 
