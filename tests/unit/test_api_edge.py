@@ -9,7 +9,8 @@ import pytest
 from chalice.app import MultiDict, Request
 from chalice.test import Client
 
-from dealerlink.api.edge import MAX_BODY_BYTES, ROUTES, query_int, read_json
+from dealerlink.api.contract.common import ListQuery
+from dealerlink.api.edge import MAX_BODY_BYTES, ROUTES, read_json, read_query
 from dealerlink.errors import DealerLinkError
 from devstack import routes
 from functions.api.app import app
@@ -68,13 +69,13 @@ def _query(**params: str) -> Request:
 )
 def test_integer_query_parameters_take_ascii_digits_in_range_only(raw: str) -> None:
     with pytest.raises(DealerLinkError) as raised:
-        query_int(_query(limit=raw), "limit", default=25, low=1, high=100)
+        read_query(_query(limit=raw), ListQuery)
     assert (raised.value.status, raised.value.field) == (400, "limit")
 
 
 def test_an_integer_query_parameter_left_out_is_its_default() -> None:
-    assert query_int(_query(), "limit", default=25, low=1, high=100) == 25
-    assert query_int(_query(limit="007"), "limit", default=25, low=1, high=100) == 7
+    assert read_query(_query(), ListQuery).limit == 25
+    assert read_query(_query(limit="007"), ListQuery).limit == 7
 
 
 def test_wrong_method_speaks_the_error_format() -> None:

@@ -11,7 +11,6 @@ import functools
 import importlib
 import inspect
 import json
-import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from chalice import Chalice, ChaliceViewError, Response
 from chalice.app import Request
 from pydantic import BaseModel, TypeAdapter
 
+from dealerlink.config import settings
 from dealerlink.domain.contacts import phone_region
 from dealerlink.domain.identity import Role
 from dealerlink.domain.validation import parse
@@ -35,7 +35,6 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32  # no body of this API nests deeper; deeper ones only cost stack and time
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _JSON = {"Content-Type": "application/json"}
-_ASCII_DIGITS = re.compile(r"[0-9]{1,9}")  # str.isdigit() also takes '²', Arabic-Indic or full-width digits
 _LOG_KEYS = ("correlation_id", "route", "method")
 
 
@@ -315,25 +314,6 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
-def query_int(request: Request, name: str, *, default: int, low: int, high: int) -> int:
-    """An integer query parameter in ``[low, high]``, ``default`` when left out; else a 400 naming it.
-
-    The one parser of integer parameters: ASCII digits only, since ``str.isdigit()`` accepts
-    '²' (which ``int()`` refuses) and Arabic-Indic or full-width digits (which it reads).
-
-    Example::
-
-        limit = query_int(request, "limit", default=25, low=1, high=100)
-    """
-    query: Any = request.query_params or {}
-    raw = query.get(name)
-    if raw is None:
-        return default
-    if not _ASCII_DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
-        raise ValidationError(f"{name} must be a whole number from {low} to {high}", field=name)
-    return int(raw)
-
-
 class App(Chalice):
     """The Chalice app, with ``current_request`` kept per thread (and context).
 
@@ -406,8 +386,6 @@ def install(app: Chalice) -> None:
 def _with_cors(request: Request, response: Response) -> Response:
     """The console's origin may read the answer (API Gateway answers its preflight); any other
     origin gets no CORS header, so browsers keep the answer from it."""
-    from dealerlink.config import settings
-
     origin: str | None = request.headers.get("origin") if request.headers else None
     if origin and origin == settings().backoffice_origin:
         response.headers.update(

@@ -12,24 +12,9 @@ import binascii
 import json
 from typing import Any
 
-from chalice.app import Request
-
-from dealerlink.api.edge import query_int
 from dealerlink.errors import InvalidCursorError
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
 MAX_CURSOR_CHARS = 1024  # the cursors this API gives are a few hundred characters
-
-
-def page_limit(request: Request) -> int:
-    return query_int(request, "limit", default=DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-
-
-def read_cursor(request: Request) -> dict[str, Any] | None:
-    """The ``cursor`` parameter decoded, None when left out; any text the API never gives is a 400."""
-    query: Any = request.query_params or {}
-    return decode_cursor(query.get("cursor"))
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
@@ -45,19 +30,6 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise InvalidCursorError()
     return value
-
-
-def page_request(request: Request) -> tuple[int, dict[str, Any] | None]:
-    """The page size and the decoded cursor, for a store query to check and start from."""
-    return page_limit(request), read_cursor(request)
-
-
-def whole_list(request: Request) -> None:
-    """A list short enough to come in one page gives no cursor, so it takes none; ``limit`` is
-    still checked like every list's, then the whole list is answered."""
-    page_limit(request)
-    if read_cursor(request) is not None:
-        raise InvalidCursorError()
 
 
 def encode_cursor(value: dict[str, Any]) -> str:
